@@ -1,0 +1,29 @@
+import { z } from "zod";
+import { emailKeys } from "@/server/providers/email/keys";
+
+// The one typed view of the environment. Every provider key is optional: without it the
+// category runs on its local default. Providers declare their own keys next to their code.
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  /** Unset: the embedded PostgreSQL that `npm run dev` starts (see src/server/db/database-url.ts). */
+  DATABASE_URL: z.string().optional(),
+  /** The public origin of the app; used in links inside emails. */
+  APP_URL: z.url().default("http://localhost:3000"),
+  /** Required in production; generated once under .data/ in development. */
+  BETTER_AUTH_SECRET: z.string().min(32, "BETTER_AUTH_SECRET must be at least 32 characters").optional(),
+  ...emailKeys,
+});
+
+export type Env = z.infer<typeof schema>;
+
+function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const blankAsUnset = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ""));
+  const parsed = schema.safeParse(blankAsUnset);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new Error(`Invalid environment variables:\n${problems}`);
+  }
+  return parsed.data;
+}
+
+export const env = parseEnv(process.env);

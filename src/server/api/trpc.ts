@@ -1,0 +1,110 @@
+/**
+ * Context and procedure builders: the ONE place where authentication, tenancy, permissions (and,
+ * in later issues, rate limits and read-only impersonation) are enforced. Edit this file when a
+ * new kind of caller appears; routers only pick a builder and call the domain.
+ */
+import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
+import superjson from "superjson";
+import { ZodError, z } from "zod";
+import { getAuth, type AuthSession } from "@/server/auth";
+import { prisma } from "@/server/db/client";
+import { scopeToTenant } from "@/server/db/tenant-scope";
+import { AppError, type AppErrorCode } from "@/server/domain/errors";
+import { can, type Permission } from "@/server/domain/rbac/permissions";
+import { resolveActiveMembership } from "@/server/domain/tenancy/memberships";
+
+export interface TRPCContextOptions {
+  headers: Headers;
+  /** Tests pass the session they signed in; requests resolve it from the cookie. */
+  session?: AuthSession | null;
+}
+
+export async function createTRPCContext(opts: TRPCContextOptions) {
+  const session = opts.session !== undefined ? opts.session : await getAuth().api.getSession({ headers: opts.headers });
+  return { db: prisma, session, headers: opts.headers };
+}
+export type TRPCContext = Awaited<ReturnType<typeof createTRPCContext>>;
+
+export interface ProcedureMeta {
+  /** Set by tenantProcedure: what the caller must be allowed to do in the active tenant. */
+  permission?: Permission;
+  /** Set by tenantProcedure / platformProcedure: which kind of caller this procedure is for. */
+  scope?: "tenant" | "platform";
+}
+
+const appErrorToTRPC: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
+  UNAUTHENTICATED: "UNAUTHORIZED",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  INVALID_INPUT: "BAD_REQUEST",
+  NO_ACTIVE_TENANT: "FORBIDDEN",
+  EMAIL_TAKEN: "CONFLICT",
+  EMAIL_NOT_VERIFIED: "FORBIDDEN",
+  RATE_LIMITED: "TOO_MANY_REQUESTS",
+};
+
+const t = initTRPC
+  .context<TRPCContext>()
+  .meta<ProcedureMeta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error }) {
+      const cause = error.cause;
+      return {
+        ...shape,
+        data: {
+          ...shape.data,
+          appCode: cause instanceof AppError ? cause.code : null,
+          zodError: cause instanceof ZodError ? z.flattenError(cause) : null,
+        },
+      };
+    },
+  });
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+// Domain functions throw AppError; here it becomes the matching tRPC error (never a 500).
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: appErrorToTRPC[cause.code], message: cause.message, cause });
+  }
+  return result;
+});
+
+const fail = (code: AppErrorCode, message: string) => new AppError(code, message);
+
+export const publicProcedure = t.procedure.use(domainErrors);
+
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.session) throw fail("UNAUTHENTICATED", "Sign in to continue");
+  return next({ ctx: { session: ctx.session, user: ctx.session.user } });
+});
+
+/**
+ * A procedure that acts inside the caller's active tenant and needs `permission` there. Its ctx.db
+ * is scoped to that tenant, so a forgotten where cannot reach another tenant's rows.
+ */
+export function tenantProcedure(permission: Permission) {
+  return protectedProcedure.meta({ permission, scope: "tenant" }).use(async ({ ctx, next }) => {
+    const membership = await resolveActiveMembership(ctx.db, {
+      userId: ctx.user.id,
+      activeTenantId: ctx.session.session.activeOrganizationId,
+    });
+    if (!membership) throw fail("NO_ACTIVE_TENANT", "You are not a member of any workspace");
+    if (!can(membership.role, permission)) throw fail("FORBIDDEN", "Your role does not allow this");
+    return next({
+      ctx: { tenant: membership.tenant, membership, db: scopeToTenant(ctx.db, membership.tenantId) },
+    });
+  });
+}
+
+/** Platform staff (rows in platform_role_assignments). Two-factor and the domain allowlist come with issue 3. */
+export const platformProcedure = protectedProcedure.meta({ scope: "platform" }).use(async ({ ctx, next }) => {
+  const roles = await ctx.db.platformRoleAssignment.findMany({ where: { userId: ctx.user.id }, select: { role: true } });
+  if (roles.length === 0) throw fail("FORBIDDEN", "Platform staff only");
+  return next({ ctx: { platformRoles: roles.map((r) => r.role) } });
+});

@@ -1,0 +1,142 @@
+import { betterAuth } from "better-auth";
+import { prismaAdapter } from "better-auth/adapters/prisma";
+import { nextCookies } from "better-auth/next-js";
+import { admin, magicLink, organization } from "better-auth/plugins";
+import { createAccessControl } from "better-auth/plugins/access";
+import { env } from "@/env";
+import { localeFromHeaders } from "@/i18n/locale-from-request";
+import { translatorFor } from "@/i18n/translator";
+import { resolveAuthSecret } from "@/server/auth-secret";
+import { prisma } from "@/server/db/client";
+import { sendTemplateEmail } from "@/server/domain/notifications/send-email";
+import { signUpConsentsSchema } from "@/server/domain/privacy/consents";
+import { rolePermissions, statements } from "@/server/domain/rbac/permissions";
+import { provisionPersonalTenant } from "@/server/domain/tenancy/provision-tenant";
+import { emailProvider } from "@/server/providers/email";
+
+// Better Auth's organization plugin checks its own endpoints against the same matrix the tRPC layer uses.
+const ac = createAccessControl(statements);
+const toStatements = (perms: readonly string[]) => {
+  const out: Record<string, string[]> = {};
+  for (const p of perms) {
+    const [resource, action] = p.split(":") as [string, string];
+    (out[resource] ??= []).push(action);
+  }
+  return out as Parameters<typeof ac.newRole>[0];
+};
+const roles = Object.fromEntries(
+  Object.entries(rolePermissions).map(([name, perms]) => [name, ac.newRole(toStatements(perms))]),
+);
+
+function createAuth() {
+  return betterAuth({
+    appName: "SaaS Template",
+    baseURL: env.APP_URL,
+    secret: resolveAuthSecret(env),
+    trustedOrigins: [env.APP_URL],
+    telemetry: { enabled: false },
+    database: prismaAdapter(prisma, { provider: "postgresql" }),
+    emailAndPassword: {
+      enabled: true,
+      requireEmailVerification: true,
+      minPasswordLength: 8,
+      maxPasswordLength: 128,
+      revokeSessionsOnPasswordReset: true,
+      sendResetPassword: async ({ user, url }, request) => {
+        await sendTemplateEmail(emailProvider, {
+          template: "resetPassword",
+          to: user.email,
+          props: { locale: localeFromHeaders(request?.headers), name: user.name, url },
+        });
+      },
+    },
+    emailVerification: {
+      sendOnSignUp: true,
+      autoSignInAfterVerification: true,
+      sendVerificationEmail: async ({ user, url }, request) => {
+        await sendTemplateEmail(emailProvider, {
+          template: "verifyEmail",
+          to: user.email,
+          props: { locale: localeFromHeaders(request?.headers), name: user.name, url },
+        });
+      },
+    },
+    databaseHooks: {
+      user: {
+        create: {
+          // Journey 1: a user who signs up without an invitation gets a tenant of their own.
+          after: async (user, ctx) => {
+            const locale = localeFromHeaders(ctx?.request?.headers ?? ctx?.headers);
+            const consents = signUpConsentsSchema.safeParse((ctx?.body as { consents?: unknown } | undefined)?.consents);
+            await provisionPersonalTenant(prisma, {
+              userId: user.id,
+              tenantName: translatorFor(locale, "tenancy")("defaultTenantName", { name: user.name.split(" ")[0] ?? user.name }),
+              consents: consents.success ? consents.data : undefined,
+            });
+          },
+        },
+      },
+      session: {
+        create: {
+          // Every new session starts in the user's first tenant; if sign-up crashed before the
+          // tenant was made, it is made now (provisioning is idempotent).
+          before: async (session, ctx) => {
+            const membership = await prisma.tenantMember.findFirst({
+              where: { userId: session.userId, tenant: { deletedAt: null } },
+              orderBy: { createdAt: "asc" },
+              select: { tenantId: true },
+            });
+            if (membership) return { data: { ...session, activeOrganizationId: membership.tenantId } };
+            const isPlatformUser = await prisma.platformRoleAssignment.count({ where: { userId: session.userId } });
+            if (isPlatformUser) return;
+            const user = await prisma.user.findUniqueOrThrow({ where: { id: session.userId }, select: { name: true } });
+            const locale = localeFromHeaders(ctx?.request?.headers ?? ctx?.headers);
+            const { tenant } = await provisionPersonalTenant(prisma, {
+              userId: session.userId,
+              tenantName: translatorFor(locale, "tenancy")("defaultTenantName", { name: user.name.split(" ")[0] ?? user.name }),
+            });
+            return { data: { ...session, activeOrganizationId: tenant.id } };
+          },
+        },
+      },
+    },
+    plugins: [
+      organization({
+        ac,
+        roles,
+        creatorRole: "owner",
+        schema: {
+          organization: { modelName: "tenant" },
+          member: { modelName: "tenantMember", fields: { organizationId: "tenantId" } },
+          invitation: { modelName: "tenantInvitation", fields: { organizationId: "tenantId" } },
+        },
+      }),
+      admin({ defaultRole: "user" }),
+      magicLink({
+        // Sign-up happens on the sign-up form (terms accepted, consents recorded); links only sign in.
+        disableSignUp: true,
+        expiresIn: 60 * 10,
+        sendMagicLink: async ({ email, url }, ctx) => {
+          await sendTemplateEmail(emailProvider, {
+            template: "magicLink",
+            to: email,
+            props: { locale: localeFromHeaders(ctx?.request?.headers ?? ctx?.headers), url },
+          });
+        },
+      }),
+      nextCookies(), // must stay last: lets server actions set the session cookie
+    ],
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+// Built on first use rather than at import, so `next build` (which imports route modules) does not
+// need the production secret; `instrumentation.ts` checks the secret when the server starts.
+let instance: Auth | undefined;
+export function getAuth(): Auth {
+  instance ??= createAuth();
+  return instance;
+}
+
+export type AuthSession = NonNullable<Awaited<ReturnType<Auth["api"]["getSession"]>>>;

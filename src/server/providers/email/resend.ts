@@ -1,0 +1,27 @@
+import { Resend } from "resend";
+import { EmailDeliveryError, type EmailMessage, type EmailProvider } from "./types";
+
+export function createResendEmailProvider(opts: { apiKey: string; from: string; baseUrl?: string }): EmailProvider {
+  // The SDK reads its host from RESEND_BASE_URL; set it before the (lazy) construction.
+  if (opts.baseUrl) process.env.RESEND_BASE_URL = opts.baseUrl;
+  let client: Resend | undefined;
+  return {
+    name: "resend",
+    async send(message: EmailMessage) {
+      client ??= new Resend(opts.apiKey);
+      const { data, error } = await client.emails.send(
+        {
+          from: opts.from,
+          to: message.to,
+          subject: message.subject,
+          html: message.html,
+          text: message.text,
+          tags: Object.entries(message.tags ?? {}).map(([name, value]) => ({ name, value })),
+        },
+        message.idempotencyKey ? { idempotencyKey: message.idempotencyKey } : undefined,
+      );
+      if (error || !data) throw new EmailDeliveryError(`Resend refused the email: ${error?.message ?? "no response"}`);
+      return { id: data.id };
+    },
+  };
+}
