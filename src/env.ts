@@ -11,6 +11,11 @@ const schema = z.object({
   APP_URL: z.url().default("http://localhost:3000"),
   /** Required in production; generated once under .data/ in development. */
   BETTER_AUTH_SECRET: z.string().min(32, "BETTER_AUTH_SECRET must be at least 32 characters").optional(),
+  /**
+   * "1" shows the playground helpers (dev mailbox, demo logins) in a production build, for demos and
+   * the e2e run. In development they are always on; in a real deployment leave it unset.
+   */
+  PLAYGROUND: z.enum(["0", "1"]).optional(),
   ...emailKeys,
 });
 
@@ -27,3 +32,5 @@ function parseEnv(source: NodeJS.ProcessEnv): Env {
 }
 
 export const env = parseEnv(process.env);
+
+export const playgroundEnabled = env.NODE_ENV !== "production" || env.PLAYGROUND === "1";

@@ -1,4 +1,4 @@
-import { env } from "@/env";
+import { env, playgroundEnabled } from "@/env";
 import { prisma } from "@/server/db/client";
 import { createDevMailboxProvider } from "./dev-mailbox";
 import { createResendEmailProvider } from "./resend";
@@ -12,5 +12,4 @@ export const emailProvider: EmailProvider = env.RESEND_API_KEY
   : createDevMailboxProvider({ db: prisma, from: env.EMAIL_FROM });
 
 /** The mailbox page exists only while the dev mailbox is the provider, and in production only when asked for. */
-export const devMailboxEnabled =
-  emailProvider.name === "dev-mailbox" && (env.NODE_ENV !== "production" || env.DEV_MAILBOX_ENABLED === "1");
+export const devMailboxEnabled = emailProvider.name === "dev-mailbox" && playgroundEnabled;

@@ -6,6 +6,4 @@ export const emailKeys = {
   /** Points the Resend SDK at another host (a local fake server in tests). */
   RESEND_BASE_URL: z.url().optional(),
   EMAIL_FROM: z.string().min(3).default("SaaS Template <hello@example.com>"),
-  /** The dev mailbox page is on in development; in production only when this is "1" (demos, e2e). */
-  DEV_MAILBOX_ENABLED: z.enum(["0", "1"]).optional(),
 };
