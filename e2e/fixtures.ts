@@ -1,0 +1,33 @@
+import { test as base } from "@playwright/test";
+import { DEMO_PASSWORD, personas } from "../src/server/domain/seed/personas";
+import { DevMailboxPage } from "./pages/dev-mailbox.page";
+import { ProjectsPage } from "./pages/projects.page";
+import { SignInPage } from "./pages/sign-in.page";
+import { SignUpPage } from "./pages/sign-up.page";
+
+type PersonaKey = (typeof personas)[number]["key"];
+
+export const test = base.extend<{
+  signUpPage: SignUpPage;
+  signInPage: SignInPage;
+  mailbox: DevMailboxPage;
+  projectsPage: ProjectsPage;
+  persona: (key: PersonaKey) => (typeof personas)[number] & { password: string };
+}>({
+  signUpPage: async ({ page }, use) => use(new SignUpPage(page)),
+  signInPage: async ({ page }, use) => use(new SignInPage(page)),
+  mailbox: async ({ page }, use) => use(new DevMailboxPage(page)),
+  projectsPage: async ({ page }, use) => use(new ProjectsPage(page)),
+  // eslint-disable-next-line no-empty-pattern
+  persona: async ({}, use) =>
+    use((key) => {
+      const found = personas.find((p) => p.key === key);
+      if (!found) throw new Error(`No seeded persona ${key}`);
+      return { ...found, password: DEMO_PASSWORD };
+    }),
+});
+
+export { expect } from "@playwright/test";
+
+/** A fresh address per test run, so e2e never depends on what an earlier run left behind. */
+export const uniqueEmail = (label: string) => `${label}-${Date.now()}-${Math.random().toString(36).slice(2, 7)}@e2e.example.com`;

@@ -1,0 +1,18 @@
+import { expect, type Page } from "@playwright/test";
+
+export class DevMailboxPage {
+  constructor(private readonly page: Page) {}
+
+  async openFor(email: string) {
+    await this.page.goto(`/dev/mailbox?to=${encodeURIComponent(email)}`);
+    await expect(this.page.getByRole("heading", { name: "Dev mailbox" })).toBeVisible();
+  }
+
+  /** Opens the newest mail with this subject and follows the first link in it. */
+  async followLinkIn(subject: string) {
+    await this.page.getByRole("link", { name: subject }).first().click();
+    await expect(this.page.getByRole("heading", { name: subject })).toBeVisible();
+    const links = this.page.getByRole("region", { name: "Links in this email" }).getByRole("link");
+    await links.first().click();
+  }
+}

@@ -1,0 +1,32 @@
+import { expect, type Page } from "@playwright/test";
+
+export class SignInPage {
+  constructor(private readonly page: Page) {}
+
+  async open() {
+    await this.page.goto("/sign-in");
+    await expect(this.page.getByRole("heading", { name: "Welcome back" })).toBeVisible();
+  }
+
+  async attempt(email: string, password: string) {
+    await this.page.getByLabel("Email").fill(email);
+    await this.page.getByLabel("Password").fill(password);
+    await this.page.getByRole("button", { name: "Sign in", exact: true }).click();
+  }
+
+  async signIn(email: string, password: string) {
+    await this.attempt(email, password);
+    await expect(this.page).toHaveURL(/\/projects$/);
+  }
+
+  /** The dev-only list of seeded accounts fills the form in one click. */
+  async signInWithDemoAccount(email: string) {
+    await this.page.getByRole("button", { name: `Use: ${email}` }).click();
+    await this.page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await expect(this.page).toHaveURL(/\/projects$/);
+  }
+
+  async expectError(text: string | RegExp) {
+    await expect(this.page.getByRole("alert")).toContainText(text);
+  }
+}

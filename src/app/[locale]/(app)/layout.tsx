@@ -1,0 +1,47 @@
+import { getTranslations, setRequestLocale } from "next-intl/server";
+import type { ReactNode } from "react";
+import { BillingStateBadge } from "@/components/app/billing-state-badge";
+import { TenantSwitcher } from "@/components/app/tenant-switcher";
+import { UserMenu } from "@/components/app/user-menu";
+import { LanguageSwitcher } from "@/components/language-switcher";
+import { Link, redirect } from "@/i18n/navigation";
+import { isLocale, defaultLocale } from "@/i18n/routing";
+import { getServerApi } from "@/trpc/server";
+
+export default async function AppLayout({ children, params }: { children: ReactNode; params: Promise<{ locale: string }> }) {
+  const { locale: raw } = await params;
+  const locale = isLocale(raw) ? raw : defaultLocale;
+  setRequestLocale(locale);
+  const api = await getServerApi();
+  const me = await api.me.get().catch(() => null);
+  if (!me) return redirect({ href: "/sign-in", locale });
+
+  const t = await getTranslations("app");
+  const active = me.memberships.find((m) => m.tenantId === me.activeTenantId) ?? me.memberships[0];
+  return (
+    <div className="flex min-h-dvh flex-col">
+      <header className="border-b">
+        <div className="mx-auto flex max-w-5xl items-center justify-between gap-4 px-6 py-3">
+          <div className="flex items-center gap-3">
+            <Link href="/projects" className="font-semibold tracking-tight">
+              {t("nav.projects")}
+            </Link>
+            {active && (
+              <>
+                <TenantSwitcher tenants={me.memberships.map((m) => m.tenant)} activeId={active.tenantId} />
+                <BillingStateBadge state={active.tenant.billingState} trialEndsAt={active.tenant.trialEndsAt} />
+              </>
+            )}
+          </div>
+          <div className="flex items-center gap-3">
+            <LanguageSwitcher />
+            <UserMenu name={me.user.name} email={me.user.email} />
+          </div>
+        </div>
+      </header>
+      <main className="mx-auto w-full max-w-5xl flex-1 px-6 py-8">
+        {children}
+      </main>
+    </div>
+  );
+}

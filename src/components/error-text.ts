@@ -1,0 +1,36 @@
+"use client";
+import { useTranslations } from "next-intl";
+
+type ErrorLike = {
+  message?: string;
+  status?: number;
+  code?: string;
+  data?: { appCode?: string | null; code?: string; httpStatus?: number } | null;
+} | null | undefined;
+
+// Better Auth's error codes that we explain in our own words.
+const authCodes: Record<string, string> = {
+  INVALID_EMAIL_OR_PASSWORD: "INVALID_CREDENTIALS",
+  EMAIL_NOT_VERIFIED: "EMAIL_NOT_VERIFIED",
+  INVALID_TOKEN: "INVALID_TOKEN",
+  TOKEN_EXPIRED: "INVALID_TOKEN",
+  USER_ALREADY_EXISTS: "EMAIL_TAKEN",
+};
+
+/** Turns a tRPC or Better Auth error into a sentence in the user's language. */
+export function useErrorText() {
+  const t = useTranslations("errors");
+  const common = useTranslations("common");
+  return (error: ErrorLike): string => {
+    if (!error) return common("somethingWentWrong");
+    const code =
+      error.data?.appCode ??
+      (error.code ? authCodes[error.code] : undefined) ??
+      (error.status === 429 || error.data?.httpStatus === 429 ? "RATE_LIMITED" : undefined) ??
+      (error.data?.code === "BAD_REQUEST" ? "INVALID_INPUT" : undefined) ??
+      (error.data?.code === "NOT_FOUND" ? "NOT_FOUND" : undefined) ??
+      (error.data?.code === "FORBIDDEN" ? "FORBIDDEN" : undefined) ??
+      (error.data?.code === "UNAUTHORIZED" ? "UNAUTHENTICATED" : undefined);
+    return code && t.has(code as never) ? t(code as never) : common("somethingWentWrong");
+  };
+}

@@ -1,0 +1,150 @@
+"use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useFormatter, useTranslations } from "next-intl";
+import { useState } from "react";
+import { useErrorText } from "@/components/error-text";
+import { Alert } from "@/components/ui/alert";
+import {
+  AlertDialog,
+  AlertDialogAction,
+  AlertDialogCancel,
+  AlertDialogContent,
+  AlertDialogDescription,
+  AlertDialogFooter,
+  AlertDialogTitle,
+  AlertDialogTrigger,
+} from "@/components/ui/alert-dialog";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import type { AppRouter } from "@/server/api/root";
+import { useTRPC } from "@/trpc/react";
+import type { inferRouterOutputs } from "@trpc/server";
+
+type Project = inferRouterOutputs<AppRouter>["projects"]["list"][number];
+
+export function ProjectsPanel({ initial, canCreate, canUpdate, canDelete }: { initial: Project[]; canCreate: boolean; canUpdate: boolean; canDelete: boolean }) {
+  const t = useTranslations("projects");
+  const errorText = useErrorText();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const list = useQuery(trpc.projects.list.queryOptions(undefined, { initialData: initial }));
+  const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.projects.list.queryKey() });
+  const [name, setName] = useState("");
+  const create = useMutation(
+    trpc.projects.create.mutationOptions({
+      onSuccess: async () => {
+        setName("");
+        await invalidate();
+      },
+    }),
+  );
+
+  return (
+    <div className="flex flex-col gap-6">
+      {canCreate && (
+        <form
+          className="flex flex-col gap-2 sm:flex-row sm:items-end"
+          onSubmit={(e) => {
+            e.preventDefault();
+            create.mutate({ name });
+          }}
+        >
+          <div className="grid flex-1 gap-2">
+            <Label htmlFor="new-project">{t("newLabel")}</Label>
+            <Input id="new-project" value={name} onChange={(e) => setName(e.target.value)} placeholder={t("newPlaceholder")} required maxLength={80} />
+          </div>
+          <Button type="submit" disabled={create.isPending || !name.trim()}>
+            {create.isPending ? t("creating") : t("create")}
+          </Button>
+        </form>
+      )}
+      {create.error && <Alert variant="error">{errorText(create.error)}</Alert>}
+
+      {list.data.length === 0 ? (
+        <section className="rounded-lg border border-dashed p-10 text-center">
+          <h2 className="font-medium">{t("empty.title")}</h2>
+          <p className="mt-1 text-sm text-muted-foreground">{t("empty.body")}</p>
+        </section>
+      ) : (
+        <ul aria-label={t("title")} className="divide-y rounded-lg border">
+          {list.data.map((project) => (
+            <ProjectRow key={project.id} project={project} canUpdate={canUpdate} canDelete={canDelete} onChanged={invalidate} />
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function ProjectRow({ project, canUpdate, canDelete, onChanged }: { project: Project; canUpdate: boolean; canDelete: boolean; onChanged: () => Promise<void> }) {
+  const t = useTranslations("projects");
+  const common = useTranslations("common");
+  const format = useFormatter();
+  const errorText = useErrorText();
+  const trpc = useTRPC();
+  const [editing, setEditing] = useState(false);
+  const [name, setName] = useState(project.name);
+  const rename = useMutation(trpc.projects.rename.mutationOptions({ onSuccess: async () => { setEditing(false); await onChanged(); } }));
+  const remove = useMutation(trpc.projects.delete.mutationOptions({ onSuccess: onChanged }));
+  const error = rename.error ?? remove.error;
+
+  return (
+    <li className="flex flex-col gap-2 p-4" aria-label={project.name}>
+      {editing ? (
+        <form
+          className="flex flex-col gap-2 sm:flex-row sm:items-end"
+          onSubmit={(e) => {
+            e.preventDefault();
+            rename.mutate({ id: project.id, name });
+          }}
+        >
+          <div className="grid flex-1 gap-2">
+            <Label htmlFor={`rename-${project.id}`}>{t("renameLabel")}</Label>
+            <Input id={`rename-${project.id}`} value={name} onChange={(e) => setName(e.target.value)} required maxLength={80} autoFocus />
+          </div>
+          <div className="flex gap-2">
+            <Button type="submit" disabled={rename.isPending || !name.trim()}>
+              {rename.isPending ? t("saving") : common("save")}
+            </Button>
+            <Button type="button" variant="outline" onClick={() => { setEditing(false); setName(project.name); rename.reset(); }}>
+              {common("cancel")}
+            </Button>
+          </div>
+        </form>
+      ) : (
+        <div className="flex items-center justify-between gap-4">
+          <div className="min-w-0">
+            <p className="truncate font-medium">{project.name}</p>
+            <p className="text-xs text-muted-foreground">{t("created", { date: format.dateTime(project.createdAt, { dateStyle: "medium" }) })}</p>
+          </div>
+          <div className="flex shrink-0 gap-2" role="group" aria-label={t("actions", { name: project.name })}>
+            {canUpdate && (
+              <Button variant="outline" size="sm" onClick={() => setEditing(true)}>
+                {t("rename")}
+              </Button>
+            )}
+            {canDelete && (
+              <AlertDialog>
+                <AlertDialogTrigger asChild>
+                  <Button variant="ghost" size="sm" disabled={remove.isPending}>
+                    {remove.isPending ? t("deleting") : t("delete")}
+                  </Button>
+                </AlertDialogTrigger>
+                <AlertDialogContent>
+                  <AlertDialogTitle>{t("confirmDelete.title", { name: project.name })}</AlertDialogTitle>
+                  <AlertDialogDescription>{t("confirmDelete.body")}</AlertDialogDescription>
+                  <AlertDialogFooter>
+                    <AlertDialogCancel>{common("cancel")}</AlertDialogCancel>
+                    <AlertDialogAction onClick={() => remove.mutate({ id: project.id })}>{t("confirmDelete.confirm")}</AlertDialogAction>
+                  </AlertDialogFooter>
+                </AlertDialogContent>
+              </AlertDialog>
+            )}
+          </div>
+        </div>
+      )}
+      {error && <Alert variant="error">{errorText(error)}</Alert>}
+    </li>
+  );
+}

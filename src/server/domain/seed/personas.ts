@@ -1,0 +1,172 @@
+// The demo personas: who `npm run db:seed` (prisma/seed.ts) creates, who the sign-in page lists as
+// demo logins, and who the e2e fixtures sign in as. Plain data only: this file is imported by a
+// rendered page and by Playwright, so it must not import Prisma, Node built-ins or server code.
+
+/** Every persona signs in with this password (development, demos and tests only). */
+export const DEMO_PASSWORD = "demo-password-123";
+
+/** A reserved domain (RFC 2606): mail to it can never reach a real person. */
+export const DEMO_EMAIL_DOMAIN = "demo.example.com";
+
+export type PersonaKey = "trial" | "paid" | "pastDue" | "canceled" | "outOfCredits" | "guest" | "platformAdmin";
+
+export type DemoPlan = "starter" | "pro" | "business";
+export type DemoBillingState = "trial" | "active" | "past_due" | "canceled";
+
+export interface DemoProject {
+  name: string;
+  /** Soft-deleted: hidden from lists, kept for the audit trail. */
+  deleted?: boolean;
+}
+
+/** The tenant a persona owns. Dates are relative to the time of seeding. */
+export interface DemoTenant {
+  name: string;
+  slug: string;
+  plan: DemoPlan;
+  billingState: DemoBillingState;
+  /** Trial tenants: the trial ends this many days after seeding. */
+  trialEndsInDays?: number;
+  /** Past-due tenants: the grace period ends this many days after seeding. */
+  graceEndsInDays?: number;
+  projects: readonly DemoProject[];
+}
+
+export interface Persona {
+  key: PersonaKey;
+  email: string;
+  name: string;
+  /** One line on what this persona shows (English; the sign-in page translates `auth.personas.<key>`). */
+  summary: string;
+  /** Name of the tenant this persona owns (owners only). */
+  tenantName?: string;
+  /** The tenant this persona owns (role owner). */
+  tenant?: DemoTenant;
+  /** A membership in another persona's tenant instead of a tenant of its own. */
+  memberOf?: { persona: PersonaKey; role: "guest"; memberType: "guest" };
+  /** A platform_role_assignments row; platform staff belong to no tenant. */
+  platformRole?: "platform_admin";
+  /** Whether the persona opted in to marketing emails at sign-up (a consents row either way). */
+  marketingEmails: boolean;
+}
+
+const email = (local: string) => `${local}@${DEMO_EMAIL_DOMAIN}`;
+
+const tenants = {
+  trial: {
+    name: "Brightline Studio",
+    slug: "brightline-studio",
+    plan: "starter",
+    billingState: "trial",
+    trialEndsInDays: 10,
+    projects: [{ name: "Website redesign" }, { name: "Spring campaign" }],
+  },
+  paid: {
+    name: "Northwind Analytics",
+    slug: "northwind-analytics",
+    plan: "pro",
+    billingState: "active",
+    projects: [
+      { name: "Customer churn model" },
+      { name: "Quarterly revenue dashboard" },
+      { name: "Warehouse migration" },
+      { name: "Legacy ETL scripts", deleted: true },
+    ],
+  },
+  pastDue: {
+    name: "Harbor Logistics",
+    slug: "harbor-logistics",
+    plan: "pro",
+    billingState: "past_due",
+    graceEndsInDays: 4,
+    projects: [{ name: "Route optimisation" }, { name: "Fleet tracking" }, { name: "Carrier onboarding" }],
+  },
+  canceled: {
+    name: "Juniper Bakery",
+    slug: "juniper-bakery",
+    plan: "pro",
+    billingState: "canceled",
+    projects: [{ name: "Online ordering" }, { name: "Seasonal menu" }],
+  },
+  // Out of credits: the credit ledger (tenant_credit_ledgers) arrives with the credits issue; until then
+  // this is an ordinary active starter tenant, and the seed will give it grants fully consumed.
+  outOfCredits: {
+    name: "Quillby AI",
+    slug: "quillby-ai",
+    plan: "starter",
+    billingState: "active",
+    projects: [{ name: "Support reply drafts" }, { name: "Blog post generator" }, { name: "Product descriptions" }],
+  },
+} as const satisfies Record<string, DemoTenant>;
+
+export const personas: readonly Persona[] = [
+  {
+    key: "trial",
+    email: email("trial"),
+    name: "Maya Chen",
+    summary: "Owner of a starter tenant in its free trial (ends in 10 days).",
+    tenantName: tenants.trial.name,
+    tenant: tenants.trial,
+    marketingEmails: true,
+  },
+  {
+    key: "paid",
+    email: email("paid"),
+    name: "Jonas Weber",
+    summary: "Owner of a Pro tenant with an active subscription; has a guest member.",
+    tenantName: tenants.paid.name,
+    tenant: tenants.paid,
+    marketingEmails: false,
+  },
+  {
+    key: "pastDue",
+    email: email("past-due"),
+    name: "Priya Raman",
+    summary: "Owner of a Pro tenant whose payment failed: past due, grace period ends in 4 days.",
+    tenantName: tenants.pastDue.name,
+    tenant: tenants.pastDue,
+    marketingEmails: false,
+  },
+  {
+    key: "canceled",
+    email: email("canceled"),
+    name: "Diego Alvarez",
+    summary: "Owner of a tenant whose subscription was canceled.",
+    tenantName: tenants.canceled.name,
+    tenant: tenants.canceled,
+    marketingEmails: true,
+  },
+  {
+    key: "outOfCredits",
+    email: email("out-of-credits"),
+    name: "Sam Okafor",
+    summary: "Owner of an active starter tenant that has used up its credits.",
+    tenantName: tenants.outOfCredits.name,
+    tenant: tenants.outOfCredits,
+    marketingEmails: false,
+  },
+  {
+    key: "guest",
+    email: email("guest"),
+    name: "Lena Fischer",
+    summary: "Guest in the paid user's tenant (Northwind Analytics); no tenant of her own.",
+    memberOf: { persona: "paid", role: "guest", memberType: "guest" },
+    marketingEmails: false,
+  },
+  {
+    key: "platformAdmin",
+    email: email("admin"),
+    name: "Alex Morgan",
+    summary: "Platform staff (platform_admin): the admin panel, no tenant membership.",
+    platformRole: "platform_admin",
+    marketingEmails: false,
+  },
+];
+
+export const personaKeys = personas.map((p) => p.key);
+
+export function getPersona(key: PersonaKey): Persona {
+  const found = personas.find((p) => p.key === key);
+  if (!found) throw new Error(`Unknown persona: ${key}`);
+  return found;
+}
