@@ -6,6 +6,11 @@ export default [
   ...nextCoreWebVitals,
   ...nextTypescript,
   {
+    // Playwright fixtures call their callback `use`; it is not React's hook.
+    files: ["e2e/**"],
+    rules: { "react-hooks/rules-of-hooks": "off" },
+  },
+  {
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },

@@ -18,7 +18,6 @@ export const test = base.extend<{
   signInPage: async ({ page }, use) => use(new SignInPage(page)),
   mailbox: async ({ page }, use) => use(new DevMailboxPage(page)),
   projectsPage: async ({ page }, use) => use(new ProjectsPage(page)),
-  // eslint-disable-next-line no-empty-pattern
   persona: async ({}, use) =>
     use((key) => {
       const found = personas.find((p) => p.key === key);
