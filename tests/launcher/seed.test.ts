@@ -1,0 +1,178 @@
+/**
+ * prisma/seed.ts on this file's own migrated database (tests/setup/per-file-db.ts): the personas
+ * exist as ARCHITECTURE.md describes them, sign in through Better Auth with the demo password, and a
+ * second run writes nothing.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { seed, seedId } from "../../prisma/seed";
+import { createDatabase, dropDatabase } from "../helpers/db-admin";
+import { getAuth } from "@/server/auth";
+import { createPrismaClient, prisma } from "@/server/db/client";
+import { withDatabase } from "@/server/db/database-url";
+import { DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, getPersona, personas } from "@/server/domain/seed/personas";
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** Every row of every table the seed touches, updated_at included, in a stable order. */
+async function snapshot() {
+  const [users, accounts, tenants, members, projects, audit, consents, roles] = await Promise.all([
+    prisma.user.findMany({ orderBy: { id: "asc" } }),
+    prisma.account.findMany({ orderBy: { id: "asc" } }),
+    prisma.tenant.findMany({ orderBy: { id: "asc" } }),
+    prisma.tenantMember.findMany({ orderBy: { id: "asc" } }),
+    prisma.project.findMany({ orderBy: { id: "asc" } }),
+    prisma.auditLog.findMany({ orderBy: { id: "asc" } }),
+    prisma.userPrivacyConsent.findMany({ orderBy: { id: "asc" } }),
+    prisma.platformRoleAssignment.findMany({ orderBy: { id: "asc" } }),
+  ]);
+  return { users, accounts, tenants, members, projects, audit, consents, roles };
+}
+
+async function tenantOf(key: Parameters<typeof getPersona>[0]) {
+  const owner = await prisma.user.findUniqueOrThrow({ where: { email: getPersona(key).email } });
+  const m = await prisma.tenantMember.findFirstOrThrow({ where: { userId: owner.id }, include: { tenant: true } });
+  return m.tenant;
+}
+
+let firstRun: Awaited<ReturnType<typeof seed>>;
+beforeAll(async () => {
+  firstRun = await seed(prisma);
+});
+
+describe("personas.ts", () => {
+  it("is plain data a browser bundle and Playwright can import", () => {
+    const source = fs.readFileSync(path.resolve("src/server/domain/seed/personas.ts"), "utf8");
+    expect(source).not.toMatch(/^\s*import\s/m);
+  });
+
+  it("has one persona per key, each on the reserved demo domain", () => {
+    expect(personas.map((p) => p.key).sort()).toEqual(["canceled", "guest", "outOfCredits", "paid", "pastDue", "platformAdmin", "trial"]);
+    expect(new Set(personas.map((p) => p.email)).size).toBe(personas.length);
+    for (const p of personas) expect(p.email.endsWith(`@${DEMO_EMAIL_DOMAIN}`)).toBe(true);
+    expect(DEMO_PASSWORD.length).toBeGreaterThanOrEqual(8); // Better Auth's minPasswordLength
+  });
+});
+
+describe("seed", () => {
+  it("creates every persona as ARCHITECTURE.md describes it", async () => {
+    expect(firstRun.created).toMatchObject({ users: personas.length, user_accounts: personas.length, tenants: 5, platform_role_assignments: 1 });
+    const now = Date.now();
+
+    const trial = await tenantOf("trial");
+    expect(trial).toMatchObject({ plan: "starter", billingState: "trial", graceEndsAt: null, deletedAt: null });
+    expect(Math.round((trial.trialEndsAt!.getTime() - now) / DAY)).toBe(10);
+
+    expect(await tenantOf("paid")).toMatchObject({ plan: "pro", billingState: "active", graceEndsAt: null });
+
+    const pastDue = await tenantOf("pastDue");
+    expect(pastDue).toMatchObject({ plan: "pro", billingState: "past_due" });
+    expect(Math.round((pastDue.graceEndsAt!.getTime() - now) / DAY)).toBe(4);
+
+    expect(await tenantOf("canceled")).toMatchObject({ billingState: "canceled" });
+    expect(await tenantOf("outOfCredits")).toMatchObject({ plan: "starter", billingState: "active" });
+
+    // Owners own exactly their tenant; tenants have 2-4 projects; one project somewhere is soft-deleted.
+    for (const p of personas.filter((x) => x.tenant)) {
+      const user = await prisma.user.findUniqueOrThrow({ where: { email: p.email }, include: { memberships: { include: { tenant: true } } } });
+      expect(user.emailVerified).toBe(true);
+      expect(user.memberships).toHaveLength(1);
+      expect(user.memberships[0]).toMatchObject({ role: "owner", memberType: "member" });
+      expect(user.memberships[0]!.tenant.name).toBe(p.tenantName);
+      const projects = await prisma.project.count({ where: { tenantId: user.memberships[0]!.tenantId } });
+      expect(projects).toBeGreaterThanOrEqual(2);
+      expect(projects).toBeLessThanOrEqual(4);
+    }
+    expect(await prisma.project.count({ where: { deletedAt: { not: null } } })).toBe(1);
+
+    // The guest: a guest in the paid tenant, nothing of their own.
+    const guest = await prisma.user.findUniqueOrThrow({ where: { email: getPersona("guest").email }, include: { memberships: true } });
+    expect(guest.memberships).toHaveLength(1);
+    expect(guest.memberships[0]).toMatchObject({ tenantId: (await tenantOf("paid")).id, role: "guest", memberType: "guest" });
+
+    // The platform admin: a role assignment and no tenant.
+    const admin = await prisma.user.findUniqueOrThrow({
+      where: { email: getPersona("platformAdmin").email },
+      include: { memberships: true, platformRoles: true },
+    });
+    expect(admin.memberships).toHaveLength(0);
+    expect(admin.platformRoles.map((r) => r.role)).toEqual(["platform_admin"]);
+
+    // History and consents.
+    expect(await prisma.auditLog.count({ where: { action: "tenant.created" } })).toBe(5);
+    expect(await prisma.auditLog.count({ where: { action: "project.deleted" } })).toBe(1);
+    expect(await prisma.userPrivacyConsent.count()).toBe(personas.length * 3);
+  });
+
+  it("gives ids the app's validators accept (projects are UUIDs)", async () => {
+    const ids = (await prisma.project.findMany({ select: { id: true } })).map((p) => p.id);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(seedId("x")).toBe(seedId("x"));
+  });
+
+  it("lets every persona sign in with the demo password through Better Auth", async () => {
+    for (const p of personas) {
+      const result = await getAuth().api.signInEmail({ body: { email: p.email, password: DEMO_PASSWORD } });
+      expect(result.user.email).toBe(p.email);
+      const session = await prisma.session.findUniqueOrThrow({ where: { token: result.token } });
+      if (p.tenant) expect(session.activeOrganizationId).toBe((await tenantOf(p.key)).id);
+      if (p.key === "guest") expect(session.activeOrganizationId).toBe((await tenantOf("paid")).id);
+      if (p.key === "platformAdmin") expect(session.activeOrganizationId).toBeNull();
+    }
+    // Signing in provisioned no tenant for the platform admin or the guest.
+    expect(await prisma.tenant.count()).toBe(5);
+    await expect(
+      getAuth().api.signInEmail({ body: { email: getPersona("paid").email, password: "not-the-password" } }),
+    ).rejects.toThrow(/invalid email or password/i);
+  });
+
+  it("writes nothing on a second run", async () => {
+    await prisma.session.deleteMany(); // sessions are not seed data
+    const before = await snapshot();
+    const again = await seed(prisma);
+    expect(again.created).toEqual({});
+    expect(again.updated).toEqual({});
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("puts drifted demo state back, then is quiet again", async () => {
+    const paid = await tenantOf("paid");
+    const trial = await tenantOf("trial");
+    const guestUser = await prisma.user.findUniqueOrThrow({ where: { email: getPersona("guest").email } });
+    await prisma.tenant.update({ where: { id: paid.id }, data: { billingState: "canceled", plan: "starter" } });
+    await prisma.tenant.update({ where: { id: trial.id }, data: { trialEndsAt: new Date(Date.now() - DAY) } });
+    await prisma.tenantMember.updateMany({ where: { userId: guestUser.id }, data: { role: "admin" } });
+    await prisma.account.updateMany({ where: { userId: guestUser.id }, data: { password: "not-a-hash" } });
+
+    const repaired = await seed(prisma);
+    expect(repaired.created).toEqual({});
+    expect(repaired.updated).toEqual({ tenants: 2, tenant_members: 1, user_accounts: 1 });
+    expect(await tenantOf("paid")).toMatchObject({ billingState: "active", plan: "pro" });
+    expect((await tenantOf("trial")).trialEndsAt!.getTime()).toBeGreaterThan(Date.now() + 9 * DAY);
+    const signIn = await getAuth().api.signInEmail({ body: { email: guestUser.email, password: DEMO_PASSWORD } });
+    expect(signIn.user.id).toBe(guestUser.id);
+
+    const quiet = await seed(prisma);
+    expect(quiet.created).toEqual({});
+    expect(quiet.updated).toEqual({});
+  });
+
+  it("lets two first-run seeds race on an empty database without duplicates or errors", async () => {
+    const serverUrl = inject("testDbServerUrl");
+    const name = `${process.env.TEST_DATABASE_NAME}_race`;
+    await createDatabase(serverUrl, name, inject("testDbTemplate"));
+    const a = createPrismaClient(withDatabase(serverUrl, name));
+    const b = createPrismaClient(withDatabase(serverUrl, name));
+    try {
+      const [ra, rb] = await Promise.all([seed(a), seed(b)]);
+      // One of them created everything; the other, after waiting for the lock, found it all.
+      expect([ra.created.users ?? 0, rb.created.users ?? 0].sort()).toEqual([0, personas.length]);
+      expect(await a.user.count()).toBe(personas.length);
+      expect(await a.tenant.count()).toBe(5);
+    } finally {
+      await Promise.all([a.$disconnect(), b.$disconnect()]);
+      await dropDatabase(serverUrl, name);
+    }
+  });
+});
