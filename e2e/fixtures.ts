@@ -8,12 +8,16 @@ import { SignUpPage } from "./pages/sign-up.page";
 type PersonaKey = (typeof personas)[number]["key"];
 
 export const test = base.extend<{
+  /** Better Auth rate-limits sign-in per client IP; each test is its own client (TEST-NET addresses, never contacted). */
+  extraHTTPHeaders: Record<string, string>;
   signUpPage: SignUpPage;
   signInPage: SignInPage;
   mailbox: DevMailboxPage;
   projectsPage: ProjectsPage;
   persona: (key: PersonaKey) => (typeof personas)[number] & { password: string };
 }>({
+  extraHTTPHeaders: async ({}, use, testInfo) =>
+    use({ "x-forwarded-for": `192.0.2.${(hash(testInfo.testId) % 250) + 1}` }),
   signUpPage: async ({ page }, use) => use(new SignUpPage(page)),
   signInPage: async ({ page }, use) => use(new SignInPage(page)),
   mailbox: async ({ page }, use) => use(new DevMailboxPage(page)),
@@ -27,6 +31,12 @@ export const test = base.extend<{
 });
 
 export { expect } from "@playwright/test";
+
+function hash(s: string): number {
+  let h = 0;
+  for (const c of s) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return h;
+}
 
 /** A fresh address per test run, so e2e never depends on what an earlier run left behind. */
 export const uniqueEmail = (label: string) => `${label}-${Date.now()}-${Math.random().toString(36).slice(2, 7)}@e2e.example.com`;

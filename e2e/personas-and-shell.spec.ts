@@ -28,6 +28,17 @@ test.describe("Seeded personas and the app shell", () => {
     await expect(page).toHaveURL(/\/sign-in$/);
   });
 
+  test("repeated wrong passwords are throttled", async ({ signInPage, persona }) => {
+    await signInPage.open();
+    // Sign-in allows 10 attempts per minute per client; the 11th is refused before the password is checked.
+    for (let i = 0; i < 10; i++) {
+      await signInPage.attempt(persona("canceled").email, `wrong-${i}`);
+      await signInPage.expectError("The email or password is not correct.");
+    }
+    await signInPage.attempt(persona("canceled").email, "wrong-again");
+    await signInPage.expectError("Too many attempts");
+  });
+
   test("German visitors get German pages, and the language switcher changes the locale", async ({ browser }) => {
     const context = await browser.newContext({ locale: "de-DE", extraHTTPHeaders: { "Accept-Language": "de-DE,de;q=0.9" } });
     const page = await context.newPage();

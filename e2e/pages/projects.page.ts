@@ -32,7 +32,7 @@ export class ProjectsPage {
 
   async rename(from: string, to: string) {
     await this.row(from).getByRole("button", { name: "Rename" }).click();
-    await this.page.getByLabel("Project name").fill(to);
+    await this.page.getByLabel("Project name", { exact: true }).fill(to);
     await this.page.getByRole("button", { name: "Save" }).click();
     await expect(this.row(to)).toBeVisible();
     await expect(this.row(from)).toHaveCount(0);

@@ -27,6 +27,6 @@ export class SignInPage {
   }
 
   async expectError(text: string | RegExp) {
-    await expect(this.page.getByRole("alert")).toContainText(text);
+    await expect(this.page.getByRole("main").getByRole("alert")).toContainText(text);
   }
 }

@@ -20,7 +20,7 @@ export class SignUpPage {
   }
 
   async expectError(text: string | RegExp) {
-    await expect(this.page.getByRole("alert")).toContainText(text);
+    await expect(this.page.getByRole("main").getByRole("alert")).toContainText(text);
   }
 
   async submitExpectingError(input: { name: string; email: string; password: string }, error: string | RegExp) {

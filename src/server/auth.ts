@@ -35,6 +35,19 @@ function createAuth() {
     secret: resolveAuthSecret(env),
     trustedOrigins: [env.APP_URL],
     telemetry: { enabled: false },
+    // Per client IP; on in production (Better Auth's default). The security issue moves these into the
+    // shared rate-limit policies with Redis storage.
+    rateLimit: {
+      window: 60,
+      max: 100,
+      customRules: {
+        "/sign-in/email": { window: 60, max: 10 },
+        "/sign-in/magic-link": { window: 60, max: 5 },
+        "/sign-up/email": { window: 60, max: 5 },
+        "/request-password-reset": { window: 60, max: 5 },
+        "/send-verification-email": { window: 60, max: 5 },
+      },
+    },
     database: prismaAdapter(prisma, { provider: "postgresql" }),
     emailAndPassword: {
       enabled: true,

@@ -24,6 +24,7 @@ async function verificationLinkFor(to: string): Promise<string> {
 describe("me.signUp", () => {
   it("creates one trial tenant owned by the user, with consents, an audit row and a verification email", async () => {
     const before = Date.now();
+    const tenantsBefore = await prisma.tenant.count();
     const email = uniqueEmail("journey");
     const result = await (await anonymousCaller()).me.signUp({
       name: "Grace Hopper",
@@ -37,6 +38,7 @@ describe("me.signUp", () => {
     const user = await prisma.user.findUniqueOrThrow({ where: { email } });
     expect(user).toMatchObject({ id: result.userId, name: "Grace Hopper", emailVerified: false });
 
+    expect(await prisma.tenant.count()).toBe(tenantsBefore + 1);
     const memberships = await prisma.tenantMember.findMany({ where: { userId: user.id }, include: { tenant: true } });
     expect(memberships).toHaveLength(1);
     const { tenant, role } = memberships[0]!;
