@@ -43,13 +43,21 @@ describe("dev mailbox provider", () => {
     const second = await mailbox.send({ ...message, subject: "Twice?" });
     expect(second.id).toBe(first.id);
     const rows = await prisma.devMailboxMessage.findMany({ where: { to: "dedupe@example.com" } });
-    expect(rows.map((r) => ({ subject: r.subject, tags: r.tags }))).toEqual([{ subject: "Once", tags: { idempotencyKey: "job-42" } }]);
+    expect(rows.map((r) => ({ subject: r.subject, idempotencyKey: r.idempotencyKey }))).toEqual([{ subject: "Once", idempotencyKey: "job-42" }]);
 
     // Another key, or none, is another message.
     await mailbox.send({ ...message, idempotencyKey: "job-43" });
     await mailbox.send({ ...message, idempotencyKey: undefined });
     await mailbox.send({ ...message, idempotencyKey: undefined });
     expect(await prisma.devMailboxMessage.count({ where: { to: "dedupe@example.com" } })).toBe(4);
+  });
+
+  it("stores one message when retries with the same key race", async () => {
+    const mailbox = createDevMailboxProvider({ db: prisma, from: FROM });
+    const message = { to: "race@example.com", subject: "Race", html: "<p>r</p>", text: "r", idempotencyKey: "job-race" };
+    const results = await Promise.all(Array.from({ length: 8 }, () => mailbox.send(message)));
+    expect(new Set(results.map((r) => r.id)).size).toBe(1);
+    expect(await prisma.devMailboxMessage.count({ where: { to: "race@example.com" } })).toBe(1);
   });
 });
 

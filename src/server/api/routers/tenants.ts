@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { createTRPCRouter, protectedProcedure, tenantProcedure } from "@/server/api/trpc";
 import { listMemberships, switchActiveTenant } from "@/server/domain/tenancy/memberships";
+import { entityIdSchema } from "@/server/domain/validation";
 
 export const tenantsRouter = createTRPCRouter({
   /** The caller's workspaces, for the tenant switcher. */
@@ -9,7 +10,7 @@ export const tenantsRouter = createTRPCRouter({
   current: tenantProcedure("tenant:read").query(({ ctx }) => ({ ...ctx.tenant, role: ctx.membership.role })),
 
   switch: protectedProcedure
-    .input(z.object({ tenantId: z.string().min(1).max(64) }))
+    .input(z.object({ tenantId: entityIdSchema }))
     .mutation(({ ctx, input }) =>
       switchActiveTenant(ctx.db, { userId: ctx.user.id, sessionId: ctx.session.session.id, tenantId: input.tenantId }),
     ),

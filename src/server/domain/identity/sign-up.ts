@@ -5,14 +5,19 @@ import type { Auth } from "@/server/auth";
 import type { DbTx } from "@/server/db/client";
 import { AppError } from "@/server/domain/errors";
 import { signUpConsentsSchema } from "@/server/domain/privacy/consents";
+import { plainText } from "@/server/domain/validation";
 
 export const signUpInputSchema = z.object({
-  name: z.string().trim().min(1, "Enter your name").max(80, "Names are at most 80 characters"),
+  name: plainText({ min: 1, max: 80, tooShort: "Enter your name", tooLong: "Names are at most 80 characters" }),
   email: z
     .email("Enter a valid email address")
     .max(254)
     .transform((e) => e.toLowerCase()),
-  password: z.string().min(8, "Passwords have at least 8 characters").max(128, "Passwords have at most 128 characters"),
+  password: z
+    .string()
+    .min(8, "Passwords have at least 8 characters")
+    .max(128, "Passwords have at most 128 characters")
+    .refine((s) => !s.includes("\u0000"), "Passwords cannot contain NUL characters"),
   consents: signUpConsentsSchema,
   locale: z.enum(locales).default("en"),
 });
@@ -38,12 +43,15 @@ export async function signUpWithEmail(db: DbTx, auth: Auth, input: SignUpInput, 
       consents: input.consents,
     };
     const result = await auth.api.signUpEmail({ body, headers });
+    // Better Auth answers a duplicate with a made-up user (anti-enumeration); that happens here only
+    // if another sign-up for this email won the race after our check above.
+    if (!(await db.user.findUnique({ where: { id: result.user.id }, select: { id: true } }))) throw emailTaken();
     return { userId: result.user.id, email: input.email, verificationRequired: true as const };
   } catch (error) {
-    if (error instanceof APIError) {
+    if (error instanceof APIError && error.statusCode < 500) {
       // Lost a race with a second sign-up for the same email: the unique index refused the insert.
       if (await db.user.findUnique({ where: { email: input.email }, select: { id: true } })) throw emailTaken();
-      if (error.status === "BAD_REQUEST") throw new AppError("INVALID_INPUT", error.message);
+      throw new AppError("INVALID_INPUT", error.message);
     }
     throw error;
   }

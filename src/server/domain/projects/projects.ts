@@ -2,12 +2,14 @@ import { z } from "zod";
 import type { DbTx } from "@/server/db/client";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { mapPrismaError, notFound } from "@/server/domain/errors";
+import { plainText } from "@/server/domain/validation";
 
-export const projectNameSchema = z
-  .string()
-  .trim()
-  .min(1, "Enter a project name")
-  .max(80, "Project names are at most 80 characters");
+export const projectNameSchema = plainText({
+  min: 1,
+  max: 80,
+  tooShort: "Enter a project name",
+  tooLong: "Project names are at most 80 characters",
+});
 export const projectIdSchema = z.string().uuid("Not a project id");
 
 const projectSelect = { id: true, name: true, createdAt: true, updatedAt: true } as const;

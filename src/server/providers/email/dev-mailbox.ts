@@ -1,3 +1,4 @@
+import { Prisma } from "@/generated/prisma/client";
 import type { DbTx } from "@/server/db/client";
 import type { EmailMessage, EmailProvider } from "./types";
 
@@ -6,25 +7,29 @@ export function createDevMailboxProvider(opts: { db: DbTx; from: string }): Emai
   return {
     name: "dev-mailbox",
     async send(message: EmailMessage) {
-      if (message.idempotencyKey) {
-        const seen = await opts.db.devMailboxMessage.findFirst({
-          where: { tags: { path: ["idempotencyKey"], equals: message.idempotencyKey } },
-          select: { id: true },
-        });
-        if (seen) return seen;
+      const data = {
+        to: message.to.toLowerCase(),
+        from: opts.from,
+        subject: message.subject,
+        html: message.html,
+        text: message.text,
+        tags: message.tags ?? {},
+      };
+      const idempotencyKey = message.idempotencyKey;
+      if (!idempotencyKey) return opts.db.devMailboxMessage.create({ data, select: { id: true } });
+      const firstSend = () => opts.db.devMailboxMessage.findUnique({ where: { idempotencyKey }, select: { id: true } });
+      const seen = await firstSend();
+      if (seen) return seen;
+      try {
+        return await opts.db.devMailboxMessage.create({ data: { ...data, idempotencyKey }, select: { id: true } });
+      } catch (error) {
+        // A concurrent retry inserted first: the unique key refused ours, theirs is the message.
+        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+          const winner = await firstSend();
+          if (winner) return winner;
+        }
+        throw error;
       }
-      const stored = await opts.db.devMailboxMessage.create({
-        data: {
-          to: message.to.toLowerCase(),
-          from: opts.from,
-          subject: message.subject,
-          html: message.html,
-          text: message.text,
-          tags: { ...message.tags, ...(message.idempotencyKey ? { idempotencyKey: message.idempotencyKey } : {}) },
-        },
-        select: { id: true },
-      });
-      return stored;
     },
   };
 }

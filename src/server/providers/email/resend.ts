@@ -2,13 +2,11 @@ import { Resend } from "resend";
 import { EmailDeliveryError, type EmailMessage, type EmailProvider } from "./types";
 
 export function createResendEmailProvider(opts: { apiKey: string; from: string; baseUrl?: string }): EmailProvider {
-  // The SDK reads its host from RESEND_BASE_URL; set it before the (lazy) construction.
-  if (opts.baseUrl) process.env.RESEND_BASE_URL = opts.baseUrl;
   let client: Resend | undefined;
   return {
     name: "resend",
     async send(message: EmailMessage) {
-      client ??= new Resend(opts.apiKey);
+      client ??= new Resend(opts.apiKey, opts.baseUrl ? { baseUrl: opts.baseUrl } : undefined);
       const { data, error } = await client.emails.send(
         {
           from: opts.from,

@@ -171,6 +171,7 @@ CREATE TABLE "dev_mailbox_messages" (
     "html" TEXT NOT NULL,
     "text" TEXT NOT NULL,
     "tags" JSONB NOT NULL DEFAULT '{}',
+    "idempotency_key" TEXT,
     "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "dev_mailbox_messages_pkey" PRIMARY KEY ("id")
@@ -217,6 +218,9 @@ CREATE INDEX "audit_logs_tenant_id_created_at_idx" ON "audit_logs"("tenant_id", 
 
 -- CreateIndex
 CREATE INDEX "user_privacy_consents_user_id_purpose_created_at_idx" ON "user_privacy_consents"("user_id", "purpose", "created_at");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "dev_mailbox_messages_idempotency_key_key" ON "dev_mailbox_messages"("idempotency_key");
 
 -- CreateIndex
 CREATE INDEX "dev_mailbox_messages_to_created_at_idx" ON "dev_mailbox_messages"("to", "created_at");

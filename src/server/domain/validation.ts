@@ -1,0 +1,18 @@
+import { z } from "zod";
+
+// PostgreSQL refuses NUL bytes in text, and no name or label needs control characters: refuse
+// them at the boundary so they are a clear 400, never a failed query.
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/** A single-line human-entered text, trimmed. */
+export function plainText(opts: { min: number; max: number; tooShort: string; tooLong: string }) {
+  return z
+    .string()
+    .trim()
+    .min(opts.min, opts.tooShort)
+    .max(opts.max, opts.tooLong)
+    .refine((s) => !CONTROL_CHARACTERS.test(s), "Remove control characters from this text");
+}
+
+/** Ids Better Auth generates (32 url-safe characters) or our UUIDs. */
+export const entityIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "Not a valid id");
