@@ -26,6 +26,12 @@ export class SignInPage {
     await expect(this.page).toHaveURL(/\/projects$/);
   }
 
+  async requestMagicLink(email: string) {
+    await this.page.getByLabel("Email").fill(email);
+    await this.page.getByRole("button", { name: "Email me a sign-in link" }).click();
+    await expect(this.page.getByRole("main").getByRole("status")).toContainText("sign-in link is on its way");
+  }
+
   async expectError(text: string | RegExp) {
     await expect(this.page.getByRole("main").getByRole("alert")).toContainText(text);
   }
