@@ -1,6 +1,9 @@
 import type { NextConfig } from "next";
 import createNextIntlPlugin from "next-intl/plugin";
 
+// No usage reports from `next build` / `next dev`: a template must not phone home on its users' behalf.
+process.env.NEXT_TELEMETRY_DISABLED ??= "1";
+
 const withNextIntl = createNextIntlPlugin("./src/i18n/request.ts");
 
 const nextConfig: NextConfig = {
