@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { localePath, type Locale } from "@/i18n/routing";
-import { authClient } from "@/lib/auth-client";
+import { authClient, unwrap } from "@/lib/auth-client";
 
 export function ForgotPasswordForm() {
   const t = useTranslations("auth.forgot");
@@ -16,10 +16,7 @@ export function ForgotPasswordForm() {
   const locale = useLocale() as Locale;
   const [email, setEmail] = useState("");
   const request = useMutation({
-    mutationFn: async () => {
-      const { error } = await authClient.requestPasswordReset({ email, redirectTo: localePath(locale, "/reset-password") });
-      if (error) throw error;
-    },
+    mutationFn: () => unwrap(authClient.requestPasswordReset({ email, redirectTo: localePath(locale, "/reset-password") })),
   });
   return (
     <form

@@ -5,17 +5,14 @@ import { useErrorText } from "@/components/error-text";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { localePath, type Locale } from "@/i18n/routing";
-import { authClient } from "@/lib/auth-client";
+import { authClient, unwrap } from "@/lib/auth-client";
 
 export function ResendVerification({ email }: { email: string }) {
   const t = useTranslations("auth.verify");
   const errorText = useErrorText();
   const locale = useLocale() as Locale;
   const resend = useMutation({
-    mutationFn: async () => {
-      const { error } = await authClient.sendVerificationEmail({ email, callbackURL: localePath(locale, "/projects") });
-      if (error) throw error;
-    },
+    mutationFn: () => unwrap(authClient.sendVerificationEmail({ email, callbackURL: localePath(locale, "/projects") })),
   });
   return (
     <div className="flex flex-col gap-3">

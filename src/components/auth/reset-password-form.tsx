@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Link } from "@/i18n/navigation";
-import { authClient } from "@/lib/auth-client";
+import { authClient, unwrap } from "@/lib/auth-client";
 
 export function ResetPasswordForm({ token }: { token: string }) {
   const t = useTranslations("auth.reset");
@@ -16,10 +16,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
   const errorText = useErrorText();
   const [password, setPassword] = useState("");
   const reset = useMutation({
-    mutationFn: async () => {
-      const { error } = await authClient.resetPassword({ newPassword: password, token });
-      if (error) throw error;
-    },
+    mutationFn: () => unwrap(authClient.resetPassword({ newPassword: password, token })),
   });
   if (reset.isSuccess) {
     return (

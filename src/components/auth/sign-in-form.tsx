@@ -9,19 +9,12 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Link, useRouter } from "@/i18n/navigation";
 import { localePath, type Locale } from "@/i18n/routing";
-import { authClient } from "@/lib/auth-client";
+import { authClient, unwrap } from "@/lib/auth-client";
 
 export interface DemoAccount {
   key: string;
   email: string;
   label: string;
-}
-
-/** Better Auth's client answers { data, error }; mutations want a throw. */
-async function unwrap<T>(call: Promise<{ data: T; error: null } | { data: null; error: { message?: string; status: number; code?: string } }>) {
-  const { data, error } = await call;
-  if (error) throw error;
-  return data;
 }
 
 export function SignInForm({ demo }: { demo?: { accounts: DemoAccount[]; password: string } }) {
