@@ -1,4 +1,4 @@
-import { adminClient, magicLinkClient, organizationClient } from "better-auth/client/plugins";
+import { adminClient, magicLinkClient, organizationClient, twoFactorClient } from "better-auth/client/plugins";
 import { createAuthClient } from "better-auth/react";
 
 /** Better Auth's client answers { data, error }; react-query mutations want a throw. */
@@ -11,5 +11,5 @@ export async function unwrap<T>(
 }
 
 export const authClient = createAuthClient({
-  plugins: [magicLinkClient(), organizationClient(), adminClient()],
+  plugins: [magicLinkClient(), organizationClient(), adminClient(), twoFactorClient()],
 });

@@ -1,7 +1,7 @@
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { nextCookies } from "better-auth/next-js";
-import { admin, magicLink, organization } from "better-auth/plugins";
+import { admin, magicLink, organization, twoFactor } from "better-auth/plugins";
 import { createAccessControl } from "better-auth/plugins/access";
 import { env } from "@/env";
 import { localeFromHeaders } from "@/i18n/locale-from-request";
@@ -125,6 +125,8 @@ function createAuth() {
         },
       }),
       admin({ defaultRole: "user" }),
+      // TOTP for everyone who wants it; required for platform staff (enforced by platformProcedure).
+      twoFactor({ issuer: "SaaS Template", schema: { twoFactor: { modelName: "twoFactor" } } }),
       magicLink({
         // Sign-up happens on the sign-up form (terms accepted, consents recorded); links only sign in.
         disableSignUp: true,

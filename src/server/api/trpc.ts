@@ -11,6 +11,7 @@ import { prisma } from "@/server/db/client";
 import { scopeToTenant } from "@/server/db/tenant-scope";
 import { AppError, type AppErrorCode } from "@/server/domain/errors";
 import { can, type Permission } from "@/server/domain/rbac/permissions";
+import { resolvePermissions } from "@/server/domain/rbac/resolve-permissions";
 import { resolveActiveMembership } from "@/server/domain/tenancy/memberships";
 
 export interface TRPCContextOptions {
@@ -42,6 +43,12 @@ const appErrorToTRPC: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
   EMAIL_TAKEN: "CONFLICT",
   EMAIL_NOT_VERIFIED: "FORBIDDEN",
   RATE_LIMITED: "TOO_MANY_REQUESTS",
+  LIMIT_REACHED: "FORBIDDEN",
+  LAST_OWNER: "CONFLICT",
+  ALREADY_MEMBER: "CONFLICT",
+  INVITATION_INVALID: "BAD_REQUEST",
+  TWO_FACTOR_REQUIRED: "FORBIDDEN",
+  PLATFORM_USER: "FORBIDDEN",
 };
 
 const t = initTRPC
@@ -85,19 +92,30 @@ export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
 });
 
 /**
+ * A signed-in customer: platform staff are refused (journey 4: they reach tenants only through
+ * impersonation), so workspace procedures never serve a platform account.
+ */
+export const memberProcedure = protectedProcedure.use(async ({ ctx, next }) => {
+  const staff = await ctx.db.platformRoleAssignment.count({ where: { userId: ctx.user.id } });
+  if (staff > 0) throw fail("PLATFORM_USER", "Platform staff accounts cannot use workspace features");
+  return next();
+});
+
+/**
  * A procedure that acts inside the caller's active tenant and needs `permission` there. Its ctx.db
  * is scoped to that tenant, so a forgotten where cannot reach another tenant's rows.
  */
 export function tenantProcedure(permission: Permission) {
-  return protectedProcedure.meta({ permission, scope: "tenant" }).use(async ({ ctx, next }) => {
+  return memberProcedure.meta({ permission, scope: "tenant" }).use(async ({ ctx, next }) => {
     const membership = await resolveActiveMembership(ctx.db, {
       userId: ctx.user.id,
       activeTenantId: ctx.session.session.activeOrganizationId,
     });
     if (!membership) throw fail("NO_ACTIVE_TENANT", "You are not a member of any workspace");
-    if (!can(membership.role, permission)) throw fail("FORBIDDEN", "Your role does not allow this");
+    const permissions = await resolvePermissions(ctx.db, membership);
+    if (!can(permissions, permission)) throw fail("FORBIDDEN", "Your role does not allow this");
     return next({
-      ctx: { tenant: membership.tenant, membership, db: scopeToTenant(ctx.db, membership.tenantId) },
+      ctx: { tenant: membership.tenant, membership, permissions, db: scopeToTenant(ctx.db, membership.tenantId) },
     });
   });
 }

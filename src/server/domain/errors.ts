@@ -11,7 +11,13 @@ export type AppErrorCode =
   | "NO_ACTIVE_TENANT"
   | "EMAIL_TAKEN"
   | "EMAIL_NOT_VERIFIED"
-  | "RATE_LIMITED";
+  | "RATE_LIMITED"
+  | "LIMIT_REACHED"
+  | "LAST_OWNER"
+  | "ALREADY_MEMBER"
+  | "INVITATION_INVALID"
+  | "TWO_FACTOR_REQUIRED"
+  | "PLATFORM_USER";
 
 export class AppError extends Error {
   override name = "AppError";

@@ -23,9 +23,9 @@ export default async function ProjectsPage({ params }: { params: Promise<{ local
       </div>
       <ProjectsPanel
         initial={projects}
-        canCreate={can(tenant.role, "project:create")}
-        canUpdate={can(tenant.role, "project:update")}
-        canDelete={can(tenant.role, "project:delete")}
+        canCreate={can(tenant.permissions, "project:create")}
+        canUpdate={can(tenant.permissions, "project:update")}
+        canDelete={can(tenant.permissions, "project:delete")}
       />
     </div>
   );
