@@ -1,9 +1,11 @@
 import { test as base } from "@playwright/test";
 import { DEMO_PASSWORD, personas } from "../src/server/domain/seed/personas";
 import { DevMailboxPage } from "./pages/dev-mailbox.page";
+import { PlatformPage } from "./pages/platform.page";
 import { ProjectsPage } from "./pages/projects.page";
 import { SignInPage } from "./pages/sign-in.page";
 import { SignUpPage } from "./pages/sign-up.page";
+import { TwoFactorPage } from "./pages/two-factor.page";
 
 type PersonaKey = (typeof personas)[number]["key"];
 
@@ -14,6 +16,8 @@ export const test = base.extend<{
   signInPage: SignInPage;
   mailbox: DevMailboxPage;
   projectsPage: ProjectsPage;
+  twoFactorPage: TwoFactorPage;
+  platformPage: PlatformPage;
   persona: (key: PersonaKey) => (typeof personas)[number] & { password: string };
 }>({
   extraHTTPHeaders: async ({}, use, testInfo) =>
@@ -22,6 +26,8 @@ export const test = base.extend<{
   signInPage: async ({ page }, use) => use(new SignInPage(page)),
   mailbox: async ({ page }, use) => use(new DevMailboxPage(page)),
   projectsPage: async ({ page }, use) => use(new ProjectsPage(page)),
+  twoFactorPage: async ({ page }, use) => use(new TwoFactorPage(page)),
+  platformPage: async ({ page }, use) => use(new PlatformPage(page)),
   persona: async ({}, use) =>
     use((key) => {
       const found = personas.find((p) => p.key === key);

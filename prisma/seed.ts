@@ -13,11 +13,12 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { hashPassword, verifyPassword } from "better-auth/crypto";
+import { hashPassword, symmetricDecrypt, symmetricEncrypt, verifyPassword } from "better-auth/crypto";
 import type { Prisma } from "@/generated/prisma/client";
+import { resolveAuthSecret } from "@/server/auth-secret";
 import type { Db, DbTx } from "@/server/db/client";
 import { CURRENT_POLICY_VERSION } from "@/server/domain/privacy/consents";
-import { DEMO_PASSWORD, personas, type Persona, type PersonaKey } from "@/server/domain/seed/personas";
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET, personas, type Persona, type PersonaKey } from "@/server/domain/seed/personas";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -119,10 +120,16 @@ async function passwordHashesNeeded(db: Db): Promise<Map<string, string>> {
 
 // ---------- the seed ----------
 
-/** Creates (or repairs) the demo personas in one transaction. Safe to run any number of times. */
-export async function seed(db: Db, opts: { now?: Date } = {}): Promise<SeedResult> {
+/**
+ * Creates (or repairs) the demo personas in one transaction. Safe to run any number of times.
+ * `authSecret`: the BETTER_AUTH_SECRET the app will run with (the platform admin's TOTP secret is stored
+ * encrypted with it); defaults to the one src/server/auth.ts resolves in this environment. A caller that
+ * starts the app with another secret (scripts/e2e-server.ts) must pass that one.
+ */
+export async function seed(db: Db, opts: { now?: Date; authSecret?: string } = {}): Promise<SeedResult> {
   const started = Date.now();
   const now = opts.now ?? new Date();
+  const authSecret = personas.some((p) => p.twoFactor) ? (opts.authSecret ?? defaultAuthSecret()) : "";
   const created: Counts = {};
   const updated: Counts = {};
   const hashes = await passwordHashesNeeded(db);
@@ -189,6 +196,7 @@ export async function seed(db: Db, opts: { now?: Date } = {}): Promise<SeedResul
             },
           ]);
         }
+        if (persona.twoFactor) await upsertTwoFactor(tx, persona, userId, authSecret, now, created, updated);
         await addConsents(tx, persona, userId, now, created);
       }
     },
@@ -200,13 +208,13 @@ export async function seed(db: Db, opts: { now?: Date } = {}): Promise<SeedResul
 
 async function upsertUser(tx: DbTx, persona: Persona, now: Date, hashes: Map<string, string>, created: Counts, updated: Counts): Promise<string> {
   const email = persona.email.toLowerCase();
-  const desired = { name: persona.name, emailVerified: true, banned: false };
-  let user = await tx.user.findUnique({ where: { email }, select: { id: true, name: true, emailVerified: true, banned: true } });
+  const desired = { name: persona.name, emailVerified: true, banned: false, ...(persona.twoFactor ? { twoFactorEnabled: true } : {}) };
+  let user = await tx.user.findUnique({ where: { email }, select: { id: true, name: true, emailVerified: true, banned: true, twoFactorEnabled: true } });
   if (!user) {
     const at = daysAgo(now, AGE_DAYS[persona.key]);
     user = await tx.user.create({
       data: { id: seedId(`user:${persona.key}`), email, ...desired, role: "user", createdAt: at, updatedAt: at },
-      select: { id: true, name: true, emailVerified: true, banned: true },
+      select: { id: true, name: true, emailVerified: true, banned: true, twoFactorEnabled: true },
     });
     bump(created, "users");
   } else {
@@ -230,6 +238,44 @@ async function upsertUser(tx: DbTx, persona: Persona, now: Date, hashes: Map<str
     bump(updated, "user_accounts");
   }
   return user.id;
+}
+
+/** The secret src/server/auth.ts resolves here: BETTER_AUTH_SECRET, else (not production) .data/auth-secret. */
+function defaultAuthSecret(): string {
+  return resolveAuthSecret({
+    BETTER_AUTH_SECRET: process.env.BETTER_AUTH_SECRET || undefined,
+    NODE_ENV: process.env.NODE_ENV === "production" ? "production" : "development",
+  });
+}
+
+/**
+ * The persona's TOTP factor, stored the way Better Auth's twoFactor plugin stores one after
+ * `/two-factor/enable` + a verified code: the secret and the backup codes (none here) encrypted with the
+ * auth secret (symmetricEncrypt), verified. Written directly because the plugin's API always picks a
+ * random secret. Rewritten only when the stored secret does not decrypt to DEMO_TOTP_SECRET under this
+ * auth secret (another BETTER_AUTH_SECRET, a new .data/auth-secret), or the factor was disabled or locked.
+ */
+async function upsertTwoFactor(tx: DbTx, persona: Persona, userId: string, authSecret: string, now: Date, created: Counts, updated: Counts) {
+  const existing = await tx.twoFactor.findFirst({ where: { userId }, select: { id: true, secret: true, verified: true, lockedUntil: true } });
+  if (existing) {
+    const stored = await symmetricDecrypt({ key: authSecret, data: existing.secret }).catch(() => null);
+    const locked = !!existing.lockedUntil && existing.lockedUntil.getTime() > now.getTime();
+    if (stored === DEMO_TOTP_SECRET && existing.verified === true && !locked) return;
+  }
+  const data = {
+    secret: await symmetricEncrypt({ key: authSecret, data: DEMO_TOTP_SECRET }),
+    backupCodes: await symmetricEncrypt({ key: authSecret, data: JSON.stringify([]) }),
+    verified: true,
+    failedVerificationCount: 0,
+    lockedUntil: null,
+  };
+  if (!existing) {
+    await tx.twoFactor.create({ data: { id: seedId(`two-factor:${persona.key}`), userId, ...data } });
+    bump(created, "user_two_factors");
+  } else {
+    await tx.twoFactor.update({ where: { id: existing.id }, data });
+    bump(updated, "user_two_factors");
+  }
 }
 
 async function upsertTenant(tx: DbTx, persona: Persona, now: Date, created: Counts, updated: Counts): Promise<string> {

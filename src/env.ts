@@ -16,6 +16,30 @@ const schema = z.object({
    * the e2e run. In development they are always on; in a real deployment leave it unset.
    */
   PLAYGROUND: z.enum(["0", "1"]).optional(),
+  /**
+   * "1": one workspace for the whole install (src/server/domain/tenancy/single-tenant.ts). Sign-ups join
+   * it (the first becomes owner), creating, leaving and deleting workspaces is refused, the UI hides tenants.
+   */
+  SINGLE_TENANT_MODE: z.enum(["0", "1"]).optional(),
+  /** The name of that one workspace when single-tenant mode creates it (renaming it later is allowed). */
+  SINGLE_TENANT_NAME: z.string().trim().min(1).max(80).optional(),
+  /**
+   * Bearer token for the internal router (system callers: `Authorization: Bearer <token>`). Unset: every
+   * internal call is refused. Generate one with `openssl rand -base64 32`.
+   */
+  INTERNAL_SERVICE_TOKEN: z.string().min(32, "INTERNAL_SERVICE_TOKEN must be at least 32 characters").optional(),
+  /**
+   * Comma-separated email domains platform staff may have ("example.com,example.org"; exact match).
+   * Unset: any domain in development and tests; in production none (PLAYGROUND=1: only the demo domain).
+   * See src/server/domain/platform/staff-email-policy.ts.
+   */
+  PLATFORM_ADMIN_EMAIL_DOMAINS: z
+    .string()
+    .refine(
+      (v) => v.split(",").every((d) => d.trim() === "" || /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/i.test(d.trim())),
+      "PLATFORM_ADMIN_EMAIL_DOMAINS must be a comma-separated list of domains, e.g. example.com,example.org",
+    )
+    .optional(),
   ...emailKeys,
 });
 

@@ -9,9 +9,10 @@ import { translatorFor } from "@/i18n/translator";
 import { resolveAuthSecret } from "@/server/auth-secret";
 import { prisma } from "@/server/db/client";
 import { sendTemplateEmail } from "@/server/domain/notifications/send-email";
-import { signUpConsentsSchema } from "@/server/domain/privacy/consents";
+import { recordSignUpConsents, signUpConsentsSchema } from "@/server/domain/privacy/consents";
 import { rolePermissions, statements } from "@/server/domain/rbac/permissions";
-import { provisionPersonalTenant } from "@/server/domain/tenancy/provision-tenant";
+import { acceptPendingInvitationsForUser, hasPendingInvitation } from "@/server/domain/tenancy/invitations/accept-invitation";
+import { provisionTenantForNewUser } from "@/server/domain/tenancy/single-tenant";
 import { emailProvider } from "@/server/providers/email";
 
 // Better Auth's organization plugin checks its own endpoints against the same matrix the tRPC layer uses.
@@ -28,6 +29,18 @@ const roles = Object.fromEntries(
   Object.entries(rolePermissions).map(([name, perms]) => [name, ac.newRole(toStatements(perms))]),
 );
 
+// The organization plugin gives sessions an active tenant and owns the tenant tables, but every tenant
+// change goes through our tRPC procedures (permission matrix, guest ceiling, seat limits, audit).
+// Its own HTTP endpoints would bypass all of that, so none of them is served.
+const organizationPaths = [
+  "accept-invitation", "add-team-member", "cancel-invitation", "check-slug", "create", "create-role", "create-team",
+  "delete", "delete-role", "get-active-member", "get-active-member-role", "get-full-organization", "get-invitation",
+  "get-organization", "get-role", "has-permission", "invite-member", "leave", "list", "list-invitations", "list-members",
+  "list-roles", "list-team-members", "list-teams", "list-user-invitations", "list-user-teams", "reject-invitation",
+  "remove-member", "remove-team", "remove-team-member", "set-active", "set-active-team", "update", "update-member-role",
+  "update-role", "update-team",
+].map((p) => `/organization/${p}`);
+
 function createAuth() {
   return betterAuth({
     appName: "SaaS Template",
@@ -35,6 +48,7 @@ function createAuth() {
     secret: resolveAuthSecret(env),
     trustedOrigins: [env.APP_URL],
     telemetry: { enabled: false },
+    disabledPaths: organizationPaths,
     // Per client IP; on in production (Better Auth's default). The security issue moves these into the
     // shared rate-limit policies with Redis storage.
     rateLimit: {
@@ -78,10 +92,16 @@ function createAuth() {
       user: {
         create: {
           // Journey 1: a user who signs up without an invitation gets a tenant of their own.
+          // Journeys 2 and 3: an address with a pending invitation gets none; its invitations become
+          // memberships at the first session, i.e. once the address is verified (session hook below).
           after: async (user, ctx) => {
             const locale = localeFromHeaders(ctx?.request?.headers ?? ctx?.headers);
             const consents = signUpConsentsSchema.safeParse((ctx?.body as { consents?: unknown } | undefined)?.consents);
-            await provisionPersonalTenant(prisma, {
+            if (await hasPendingInvitation(prisma, { email: user.email })) {
+              if (consents.success) await recordSignUpConsents(prisma, user.id, consents.data);
+              return;
+            }
+            await provisionTenantForNewUser(prisma, {
               userId: user.id,
               tenantName: translatorFor(locale, "tenancy")("defaultTenantName", { name: user.name.split(" ")[0] ?? user.name }),
               consents: consents.success ? consents.data : undefined,
@@ -91,20 +111,28 @@ function createAuth() {
       },
       session: {
         create: {
-          // Every new session starts in the user's first tenant; if sign-up crashed before the
-          // tenant was made, it is made now (provisioning is idempotent).
+          // Every new session starts in a tenant of the user. Pending invitations to the user's
+          // VERIFIED address are accepted first and the newest invited tenant is the active one
+          // (journeys 2 and 3; not while an admin impersonates). Otherwise the first tenant; if the
+          // user has none (sign-up crashed before the tenant was made, or the invitation they signed
+          // up with expired or was revoked), it is made now (provisioning is idempotent).
           before: async (session, ctx) => {
+            const isPlatformUser = (await prisma.platformRoleAssignment.count({ where: { userId: session.userId } })) > 0;
+            const impersonated = Boolean((session as { impersonatedBy?: string | null }).impersonatedBy);
+            if (!isPlatformUser && !impersonated) {
+              const invitedTo = (await acceptPendingInvitationsForUser(prisma, { userId: session.userId })).at(-1);
+              if (invitedTo) return { data: { ...session, activeOrganizationId: invitedTo.tenantId } };
+            }
             const membership = await prisma.tenantMember.findFirst({
               where: { userId: session.userId, tenant: { deletedAt: null } },
               orderBy: { createdAt: "asc" },
               select: { tenantId: true },
             });
             if (membership) return { data: { ...session, activeOrganizationId: membership.tenantId } };
-            const isPlatformUser = await prisma.platformRoleAssignment.count({ where: { userId: session.userId } });
             if (isPlatformUser) return;
             const user = await prisma.user.findUniqueOrThrow({ where: { id: session.userId }, select: { name: true } });
             const locale = localeFromHeaders(ctx?.request?.headers ?? ctx?.headers);
-            const { tenant } = await provisionPersonalTenant(prisma, {
+            const { tenant } = await provisionTenantForNewUser(prisma, {
               userId: session.userId,
               tenantName: translatorFor(locale, "tenancy")("defaultTenantName", { name: user.name.split(" ")[0] ?? user.name }),
             });

@@ -1,26 +1,62 @@
 /**
  * Every procedure of appRouter, found at run time (so procedures added later are covered without
- * touching this file), called with malformed, hostile and cross-tenant inputs by a signed-in tenant
- * owner who is also platform staff (so platform procedures get past their role check and parse input).
+ * touching this file), called with malformed, hostile and cross-tenant inputs. Each kind of procedure
+ * gets a caller that passes its access check, so input validation is really reached:
+ * - workspace procedures: a tenant owner without any platform role (platform staff are refused there
+ *   by design, PLATFORM_USER);
+ * - platform procedures (meta.scope "platform"): a platform admin with no workspace and two-factor on;
+ * - internal procedures: a system caller with the service token.
  * Each call must either succeed or fail with a client error (4xx), never INTERNAL_SERVER_ERROR.
  */
 import { TRPCError } from "@trpc/server";
-import { beforeAll, describe, expect, it } from "vitest";
-import { appRouter } from "@/server/api/root";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { env } from "@/env";
+import { appRouter, createCaller } from "@/server/api/root";
+import { createTRPCContext } from "@/server/api/trpc";
 import { prisma } from "@/server/db/client";
-import { signUpAndSignIn, type SignedInUser } from "../helpers/auth";
+import { signUpAndSignIn, type Caller, type SignedInUser } from "../helpers/auth";
 import { callProcedure, listProcedures, type ProcedureInfo } from "../helpers/procedures";
+import { addBareMember } from "../helpers/tenancy";
 import { httpStatusOf } from "../helpers/trpc-errors";
 
 let owner: SignedInUser;
 let other: SignedInUser;
+let staff: SignedInUser;
+let service: Caller;
 let otherProjectId: string;
 
+const SERVICE_TOKEN = "bad-input-service-token-0123456789abcdefghij";
+const originalToken = env.INTERNAL_SERVICE_TOKEN;
+
 beforeAll(async () => {
-  [owner, other] = await Promise.all([signUpAndSignIn({ name: "Fuzzer" }), signUpAndSignIn({ name: "Victim" })]);
-  await prisma.platformRoleAssignment.create({ data: { userId: owner.userId, role: "platform_admin" } });
+  [owner, other, staff] = await Promise.all([
+    signUpAndSignIn({ name: "Fuzzer" }),
+    signUpAndSignIn({ name: "Victim" }),
+    signUpAndSignIn({ name: "Fuzzing staff" }),
+  ]);
   otherProjectId = (await other.caller.projects.create({ name: "Victim's project" })).id;
+
+  // Platform staff: a platform role, no workspace (its sign-up tenant removed), two-factor on. Any
+  // email domain is allowed outside production. Its session was resolved at sign-in and stays valid.
+  await prisma.tenant.delete({ where: { id: staff.tenantId } });
+  await prisma.platformRoleAssignment.create({ data: { userId: staff.userId, role: "platform_admin" } });
+  await prisma.user.update({ where: { id: staff.userId }, data: { twoFactorEnabled: true } });
+
+  // src/env.ts is parsed once per process: switch the service token on for this file.
+  env.INTERNAL_SERVICE_TOKEN = SERVICE_TOKEN;
+  service = createCaller(await createTRPCContext({ headers: new Headers({ authorization: `Bearer ${SERVICE_TOKEN}` }), session: null }));
 });
+
+afterAll(() => {
+  env.INTERNAL_SERVICE_TOKEN = originalToken;
+});
+
+/** The caller that passes this procedure's access check. */
+function callerOf(proc: ProcedureInfo): Caller {
+  if (proc.path.startsWith("internal.")) return service;
+  if (proc.meta?.scope === "platform") return staff.caller;
+  return owner.caller;
+}
 
 const HUGE = "a".repeat(100_000);
 
@@ -65,13 +101,27 @@ const resolve = (v: unknown): unknown =>
 
 let fuzzEmailCounter = 0;
 
+/** The caller's own objects, fresh per procedure (a delete among the cases may remove them). */
+interface OwnIds {
+  projectId: string;
+  teamId: string;
+  memberId: string;
+  roleId: string;
+}
+
 /**
  * A believable value for a field, by name, so inputs that pass validation still reach the domain
- * code. Ids are another tenant's (expect NOT_FOUND) or, with `own`, the caller's own project.
+ * code. Ids are another tenant's (expect NOT_FOUND) or, with `own`, the caller's own objects.
  */
-function plausibleValue(key: string, own: { projectId: string } | null): unknown {
+function plausibleValue(key: string, own: OwnIds | null): unknown {
   if (key === "tenantId") return own ? owner.tenantId : other.tenantId;
+  if (own && key === "teamId") return own.teamId;
+  if (own && key === "memberId") return own.memberId;
+  if (own && key === "roleId") return own.roleId;
   if (key === "id" || key.endsWith("Id")) return own ? own.projectId : otherProjectId;
+  if (key === "role") return "member";
+  if (key === "memberType") return "member";
+  if (key === "permissions") return ["project:read"];
   // A new address reaches Better Auth (and costs a password hash); the caller's own is refused early as taken.
   if (key === "email") return own ? owner.email : `fuzz-${++fuzzEmailCounter}@example.com`;
   if (key === "password") return "fuzz-password-123";
@@ -93,7 +143,7 @@ function inputKeys(proc: ProcedureInfo): string[] {
 
 type Case = { label: string; input: () => unknown };
 
-function badInputsFor(proc: ProcedureInfo, ownProjectId: string): Case[] {
+function badInputsFor(proc: ProcedureInfo, ownIds: OwnIds): Case[] {
   const cases: Case[] = [];
   for (const v of hostileValues()) cases.push({ label: `input=${describeValue(v)}`, input: () => resolve(v) });
   cases.push({
@@ -105,7 +155,7 @@ function badInputsFor(proc: ProcedureInfo, ownProjectId: string): Case[] {
   if (keys.length > 0) {
     // Each field spoiled in turn while the others look right: first around another tenant's ids,
     // then around the caller's own (so a bad name reaches e.g. the rename of a project that exists).
-    for (const own of [null, { projectId: ownProjectId }]) {
+    for (const own of [null, ownIds]) {
       const where = own ? "own ids" : "other tenant's ids";
       const base = () => Object.fromEntries(keys.map((k) => [k, plausibleValue(k, own)]));
       cases.push({ label: `plausible (${where})`, input: base });
@@ -138,6 +188,9 @@ function describeValue(v: unknown): string {
   }
 }
 
+// Refusals that mean the wrong caller was used: then the input was never looked at.
+const ACCESS_REFUSALS = new Set(["UNAUTHENTICATED", "PLATFORM_USER", "TWO_FACTOR_REQUIRED", "NO_ACTIVE_TENANT"]);
+
 describe("bad input to every procedure", () => {
   it("finds the procedures of appRouter at run time", () => {
     const paths = listProcedures(appRouter).map((p) => p.path);
@@ -153,12 +206,17 @@ describe("bad input to every procedure", () => {
     for (const proc of listProcedures(appRouter)) {
       if (proc.type === "subscription") continue;
       const stats = (summary[proc.path] = { calls: 0, rejected: 0, codes: new Set<string>() });
-      // A fresh project of the caller's own per procedure (a delete among the cases may remove it).
-      const ownProjectId = (await owner.caller.projects.create({ name: `Fuzzer's ${proc.path}` })).id;
-      for (const { label, input } of badInputsFor(proc, ownProjectId)) {
+      const ownIds: OwnIds = {
+        projectId: (await owner.caller.projects.create({ name: `Fuzzer's ${proc.path}` })).id,
+        teamId: (await owner.caller.tenants.teams.create({ name: `Fuzzer's ${proc.path}` })).id,
+        memberId: (await addBareMember(owner.tenantId, { role: "guest", memberType: "guest" })).memberId,
+        roleId: (await owner.caller.iamRoles.create({ name: `Fuzzer's ${proc.path}`, permissions: [] })).id,
+      };
+      const caller = callerOf(proc);
+      for (const { label, input } of badInputsFor(proc, ownIds)) {
         stats.calls++;
         try {
-          await callProcedure(owner.caller, proc.path, input());
+          await callProcedure(caller, proc.path, input());
         } catch (error) {
           stats.rejected++;
           if (!(error instanceof TRPCError)) {
@@ -166,6 +224,10 @@ describe("bad input to every procedure", () => {
             continue;
           }
           stats.codes.add(error.code);
+          const appCode = (error.cause as { code?: unknown } | undefined)?.code;
+          if (typeof appCode === "string" && ACCESS_REFUSALS.has(appCode)) {
+            problems.push(`${proc.path} (${label}): the caller did not get past the access check (${appCode}: ${error.message})`);
+          }
           const status = httpStatusOf(error);
           if (error.code === "INTERNAL_SERVER_ERROR" || status < 400 || status >= 500) {
             const cause = error.cause as { name?: string; code?: string; message?: string } | undefined;
@@ -189,8 +251,10 @@ describe("bad input to every procedure", () => {
   it("left the other tenant's data alone", async () => {
     const victimProject = await prisma.project.findUniqueOrThrow({ where: { id: otherProjectId } });
     expect(victimProject).toMatchObject({ name: "Victim's project", deletedAt: null, tenantId: other.tenantId });
-    const victimSessions = await prisma.session.findMany({ where: { userId: owner.userId } });
-    expect(victimSessions.every((s) => s.activeOrganizationId === owner.tenantId)).toBe(true);
+    // The fuzzer's sessions may have moved (tenants.create makes the new workspace active), never into the victim's.
+    const fuzzerSessions = await prisma.session.findMany({ where: { userId: owner.userId } });
+    expect(fuzzerSessions.some((s) => s.activeOrganizationId === other.tenantId)).toBe(false);
+    expect(await prisma.tenantMember.count({ where: { tenantId: other.tenantId, userId: owner.userId } })).toBe(0);
     expect(await prisma.project.count({ where: { tenantId: other.tenantId } })).toBe(1);
     expect(await prisma.auditLog.count({ where: { tenantId: other.tenantId, actorUserId: owner.userId } })).toBe(0);
   });

@@ -143,7 +143,7 @@ describe("tenants router", () => {
 
 describe("authentication and platform access", () => {
   // Procedures anyone may call without a session. Adding a public procedure means adding it here.
-  const PUBLIC = new Set(["me.signUp"]);
+  const PUBLIC = new Set(["me.signUp", "tenants.invitations.get"]);
 
   it("every non-public procedure refuses a caller without a session with UNAUTHORIZED", async () => {
     const anonymous = await anonymousCaller();

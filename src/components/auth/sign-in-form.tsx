@@ -28,7 +28,12 @@ export function SignInForm({ demo }: { demo?: { accounts: DemoAccount[]; passwor
 
   const signIn = useMutation({
     mutationFn: () => unwrap(authClient.signIn.email({ email, password })),
-    onSuccess: () => {
+    onSuccess: (data) => {
+      // Two-factor on: Better Auth set no session yet, only a short-lived cookie for the TOTP step.
+      if ((data as { twoFactorRedirect?: boolean } | null)?.twoFactorRedirect) {
+        router.push("/two-factor");
+        return;
+      }
       router.push("/projects");
       router.refresh();
     },

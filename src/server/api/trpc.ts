@@ -6,10 +6,14 @@
 import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
+import { env } from "@/env";
 import { getAuth, type AuthSession } from "@/server/auth";
 import { prisma } from "@/server/db/client";
 import { scopeToTenant } from "@/server/db/tenant-scope";
 import { AppError, type AppErrorCode } from "@/server/domain/errors";
+import { assertPlatformAccess } from "@/server/domain/platform/platform-access";
+import { assertServiceToken } from "@/server/domain/platform/service-token";
+import { staffEmailPolicy } from "@/server/domain/platform/staff-email-policy";
 import { can, type Permission } from "@/server/domain/rbac/permissions";
 import { resolvePermissions } from "@/server/domain/rbac/resolve-permissions";
 import { resolveActiveMembership } from "@/server/domain/tenancy/memberships";
@@ -120,9 +124,22 @@ export function tenantProcedure(permission: Permission) {
   });
 }
 
-/** Platform staff (rows in platform_role_assignments). Two-factor and the domain allowlist come with issue 3. */
+/**
+ * Platform staff (journey 4): a platform_role_assignments row, an email in the staff domain allowlist,
+ * no workspace membership and two-factor authentication on (else TWO_FACTOR_REQUIRED). The rules live
+ * in src/server/domain/platform/platform-access.ts.
+ */
 export const platformProcedure = protectedProcedure.meta({ scope: "platform" }).use(async ({ ctx, next }) => {
-  const roles = await ctx.db.platformRoleAssignment.findMany({ where: { userId: ctx.user.id }, select: { role: true } });
-  if (roles.length === 0) throw fail("FORBIDDEN", "Platform staff only");
-  return next({ ctx: { platformRoles: roles.map((r) => r.role) } });
+  const platformRoles = await assertPlatformAccess(ctx.db, { userId: ctx.user.id, policy: staffEmailPolicy(env) });
+  return next({ ctx: { platformRoles } });
+});
+
+/**
+ * System callers only (provisioning scripts, other services): `Authorization: Bearer
+ * <INTERNAL_SERVICE_TOKEN>`, compared in constant time; no session involved or needed. With the token
+ * unset every internal call is refused.
+ */
+export const internalProcedure = publicProcedure.use(({ ctx, next }) => {
+  assertServiceToken({ authorization: ctx.headers.get("authorization"), expected: env.INTERNAL_SERVICE_TOKEN });
+  return next({ ctx: { caller: { kind: "internal_api" as const } } });
 });

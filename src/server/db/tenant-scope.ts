@@ -2,7 +2,10 @@ import type { PrismaClient } from "@/generated/prisma/client";
 
 // Models that belong to exactly one tenant (they carry tenant_id). Add every new tenant-owned
 // model here: the isolation test enumerates the tenant procedures and fails on a leak.
-const TENANT_OWNED = new Set<string>(["Project"]);
+// Creates through the scoped client must use the unchecked form (`tenantId`, `teamId` scalars),
+// not `tenant: { connect }`, since the scope sets `tenantId` on the data. Work that has to span
+// tenants (a user's other memberships, sessions) uses raw SQL or an unscoped client on purpose.
+const TENANT_OWNED = new Set<string>(["Project", "TenantMember", "TenantInvitation", "Team", "TeamMember", "IamRole"]);
 // Models with deleted_at: hidden unless the query names deletedAt itself.
 const SOFT_DELETABLE = new Set<string>(["Project"]);
 

@@ -6,6 +6,7 @@ import { UserMenu } from "@/components/app/user-menu";
 import { LanguageSwitcher } from "@/components/language-switcher";
 import { Link, redirect } from "@/i18n/navigation";
 import { isLocale, defaultLocale } from "@/i18n/routing";
+import { isSingleTenantMode } from "@/server/domain/tenancy/single-tenant";
 import { getServerApi } from "@/trpc/server";
 
 export default async function AppLayout({ children, params }: { children: ReactNode; params: Promise<{ locale: string }> }) {
@@ -23,15 +24,26 @@ export default async function AppLayout({ children, params }: { children: ReactN
       <header className="border-b">
         <div className="mx-auto flex max-w-5xl items-center justify-between gap-4 px-6 py-3">
           <div className="flex items-center gap-3">
-            <Link href="/projects" className="font-semibold tracking-tight">
-              {t("nav.projects")}
-            </Link>
             {active && (
               <>
-                <TenantSwitcher tenants={me.memberships.map((m) => m.tenant)} activeId={active.tenantId} />
+                {isSingleTenantMode() ? (
+                  <span className="font-semibold tracking-tight">{active.tenant.name}</span>
+                ) : (
+                  <TenantSwitcher tenants={me.memberships.map((m) => m.tenant)} activeId={active.tenantId} />
+                )}
                 <BillingStateBadge state={active.tenant.billingState} trialEndsAt={active.tenant.trialEndsAt} />
               </>
             )}
+            <nav aria-label={t("nav.mainNavigation")} className="flex items-center gap-1 text-sm">
+              <Link href="/projects" className="rounded-md px-2 py-1 hover:bg-muted">
+                {t("nav.projects")}
+              </Link>
+              {active && (
+                <Link href="/settings" className="rounded-md px-2 py-1 hover:bg-muted">
+                  {t("nav.settings")}
+                </Link>
+              )}
+            </nav>
           </div>
           <div className="flex items-center gap-3">
             <LanguageSwitcher />

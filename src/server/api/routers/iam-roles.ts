@@ -1,9 +1,62 @@
+import { z } from "zod";
 import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
-import { builtInRoles, rolePermissions } from "@/server/domain/rbac/permissions";
+import {
+  createRole,
+  deleteRole,
+  listRoles,
+  roleDescriptionSchema,
+  roleIdSchema,
+  roleNameSchema,
+  rolePermissionsSchema,
+  tenantActor,
+  updateRole,
+} from "@/server/domain/rbac/iam-roles";
 
-// Custom per-tenant roles arrive with the tenancy issue; the built-in ones are read from the matrix.
+// Built-in roles come from the matrix (rbac/permissions.ts); custom roles are the tenant's iam_roles.
 export const iamRolesRouter = createTRPCRouter({
-  list: tenantProcedure("member:read").query(() =>
-    builtInRoles.map((role) => ({ role, builtIn: true, permissions: [...rolePermissions[role]] })),
-  ),
+  list: tenantProcedure("role:read").query(({ ctx }) => listRoles(ctx.db, { tenantId: ctx.tenant.id })),
+
+  create: tenantProcedure("role:manage")
+    .input(z.object({ name: roleNameSchema, description: roleDescriptionSchema.optional(), permissions: rolePermissionsSchema }))
+    .mutation(({ ctx, input }) =>
+      ctx.db.$transaction((tx) =>
+        createRole(tx, {
+          tenantId: ctx.tenant.id,
+          actor: tenantActor(ctx),
+          ...input,
+        }),
+      ),
+    ),
+
+  update: tenantProcedure("role:manage")
+    .input(
+      z.object({
+        roleId: roleIdSchema,
+        name: roleNameSchema.optional(),
+        description: roleDescriptionSchema.optional(),
+        permissions: rolePermissionsSchema.optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) =>
+      ctx.db.$transaction((tx) =>
+        updateRole(tx, {
+          tenantId: ctx.tenant.id,
+          actor: tenantActor(ctx),
+          ...input,
+        }),
+      ),
+    ),
+
+  /** Refused while members hold the role or pending invitations offer it. */
+  delete: tenantProcedure("role:manage")
+    .input(z.object({ roleId: roleIdSchema }))
+    .mutation(({ ctx, input }) =>
+      ctx.db.$transaction((tx) =>
+        deleteRole(tx, {
+          tenantId: ctx.tenant.id,
+          actor: tenantActor(ctx),
+          roleId: input.roleId,
+        }),
+      ),
+    ),
 });

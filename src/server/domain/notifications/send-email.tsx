@@ -1,5 +1,6 @@
 import { render } from "@react-email/render";
 import type { ReactElement } from "react";
+import Invitation, { type InvitationProps } from "@emails/invitation";
 import MagicLink from "@emails/magic-link";
 import ResetPassword from "@emails/reset-password";
 import { emailTranslator } from "@emails/translator";
@@ -12,6 +13,7 @@ const templates = {
   verifyEmail: (p: { name: string; url: string; locale: Locale }) => <VerifyEmail {...p} />,
   magicLink: (p: { url: string; locale: Locale }) => <MagicLink {...p} />,
   resetPassword: (p: { name: string; url: string; locale: Locale }) => <ResetPassword {...p} />,
+  invitation: (p: InvitationProps) => <Invitation {...p} />,
 } satisfies Record<string, (props: never) => ReactElement>;
 
 export type EmailTemplate = keyof typeof templates;

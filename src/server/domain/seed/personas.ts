@@ -8,6 +8,14 @@ export const DEMO_PASSWORD = "demo-password-123";
 /** A reserved domain (RFC 2606): mail to it can never reach a real person. */
 export const DEMO_EMAIL_DOMAIN = "demo.example.com";
 
+/**
+ * The TOTP secret of the platform admin persona (two-factor is required for platform staff). Public on
+ * purpose, like DEMO_PASSWORD: the e2e run and demos compute codes from it. It is the secret as Better
+ * Auth uses it (its UTF-8 bytes are the HMAC key); authenticator apps take the base32 form shown in the
+ * otpauth URI. The seed stores it encrypted with the auth secret, as the twoFactor plugin does.
+ */
+export const DEMO_TOTP_SECRET = "DemoPlatformAdminTotpSecret2026x";
+
 export type PersonaKey = "trial" | "paid" | "pastDue" | "canceled" | "outOfCredits" | "guest" | "platformAdmin";
 
 export type DemoPlan = "starter" | "pro" | "business";
@@ -46,6 +54,8 @@ export interface Persona {
   memberOf?: { persona: PersonaKey; role: "guest"; memberType: "guest" };
   /** A platform_role_assignments row; platform staff belong to no tenant. */
   platformRole?: "platform_admin";
+  /** Two-factor authentication on, with DEMO_TOTP_SECRET (Better Auth asks for a code after the password). */
+  twoFactor?: boolean;
   /** Whether the persona opted in to marketing emails at sign-up (a consents row either way). */
   marketingEmails: boolean;
 }
@@ -159,6 +169,7 @@ export const personas: readonly Persona[] = [
     name: "Alex Morgan",
     summary: "Platform staff (platform_admin): the admin panel, no tenant membership.",
     platformRole: "platform_admin",
+    twoFactor: true,
     marketingEmails: false,
   },
 ];

@@ -1,0 +1,79 @@
+"use client";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
+import { useState } from "react";
+import { isTwoFactorSignInOver, useTwoFactorErrorText } from "@/components/auth/two-factor-error-text";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { Link, useRouter } from "@/i18n/navigation";
+import { authClient, unwrap } from "@/lib/auth-client";
+import { useTRPC } from "@/trpc/react";
+
+/**
+ * The second step of a password sign-in for a user with two-factor on: Better Auth answered the
+ * password with `twoFactorRedirect` and a short-lived two-factor cookie; the TOTP code turns that into
+ * a session. Staff then go to /platform, everyone else to /projects.
+ */
+export function TwoFactorVerifyForm() {
+  const t = useTranslations("twoFactor.verify");
+  const errorText = useTwoFactorErrorText();
+  const router = useRouter();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [code, setCode] = useState("");
+
+  const verify = useMutation({
+    mutationFn: async () => {
+      await unwrap(authClient.twoFactor.verifyTotp({ code: code.replace(/\s+/g, "") }));
+      return queryClient.fetchQuery({ ...trpc.platform.status.queryOptions(), staleTime: 0 });
+    },
+    onSuccess: (status) => {
+      router.push(status.staff ? "/platform" : "/projects");
+      router.refresh();
+    },
+  });
+  const over = isTwoFactorSignInOver(verify.error as never);
+
+  return (
+    <form
+      className="flex flex-col gap-4"
+      onSubmit={(e) => {
+        e.preventDefault();
+        verify.mutate();
+      }}
+    >
+      <div className="grid gap-2">
+        <Label htmlFor="totp-code">{t("code")}</Label>
+        <Input
+          id="totp-code"
+          name="code"
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          pattern="[0-9 ]{6,8}"
+          maxLength={8}
+          required
+          autoFocus
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+        />
+      </div>
+      {verify.error && <Alert variant="error">{errorText(verify.error as never)}</Alert>}
+      {over ? (
+        <Button asChild>
+          <Link href="/sign-in">{t("backToSignIn")}</Link>
+        </Button>
+      ) : (
+        <Button type="submit" disabled={verify.isPending}>
+          {verify.isPending ? t("submitting") : t("submit")}
+        </Button>
+      )}
+      {!over && (
+        <Link href="/sign-in" className="text-sm text-muted-foreground underline-offset-4 hover:underline">
+          {t("backToSignIn")}
+        </Link>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
+import { tenantActor } from "@/server/domain/rbac/iam-roles";
+import {
+  changeMemberRole,
+  listMembers,
+  memberIdSchema,
+  memberTypeSchema,
+  removeMember,
+  roleKeySchema,
+} from "@/server/domain/tenancy/members";
+
+export const membersRouter = createTRPCRouter({
+  list: tenantProcedure("member:read").query(({ ctx }) => listMembers(ctx.db, { tenantId: ctx.tenant.id })),
+
+  changeRole: tenantProcedure("member:update")
+    .input(z.object({ memberId: memberIdSchema, role: roleKeySchema, memberType: memberTypeSchema.optional() }))
+    .mutation(({ ctx, input }) =>
+      ctx.db.$transaction((tx) =>
+        changeMemberRole(tx, {
+          tenantId: ctx.tenant.id,
+          actor: tenantActor(ctx),
+          ...input,
+        }),
+      ),
+    ),
+
+  /** Removes another member; removing yourself is tenants.leave. */
+  remove: tenantProcedure("member:remove")
+    .input(z.object({ memberId: memberIdSchema }))
+    .mutation(({ ctx, input }) =>
+      ctx.db.$transaction((tx) =>
+        removeMember(tx, {
+          tenantId: ctx.tenant.id,
+          actor: tenantActor(ctx),
+          memberId: input.memberId,
+        }),
+      ),
+    ),
+});

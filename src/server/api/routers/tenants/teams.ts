@@ -1,0 +1,50 @@
+import { z } from "zod";
+import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
+import { memberIdSchema } from "@/server/domain/tenancy/members";
+import {
+  addTeamMember,
+  createTeam,
+  deleteTeam,
+  listTeams,
+  removeTeamMember,
+  renameTeam,
+  teamIdSchema,
+  teamNameSchema,
+} from "@/server/domain/tenancy/teams";
+
+const byTeam = z.object({ teamId: teamIdSchema });
+const teamMember = byTeam.extend({ memberId: memberIdSchema });
+
+export const teamsRouter = createTRPCRouter({
+  list: tenantProcedure("team:read").query(({ ctx }) => listTeams(ctx.db, { tenantId: ctx.tenant.id })),
+
+  create: tenantProcedure("team:manage")
+    .input(z.object({ name: teamNameSchema }))
+    .mutation(({ ctx, input }) =>
+      ctx.db.$transaction((tx) => createTeam(tx, { tenantId: ctx.tenant.id, actorUserId: ctx.user.id, name: input.name })),
+    ),
+
+  rename: tenantProcedure("team:manage")
+    .input(byTeam.extend({ name: teamNameSchema }))
+    .mutation(({ ctx, input }) =>
+      ctx.db.$transaction((tx) => renameTeam(tx, { tenantId: ctx.tenant.id, actorUserId: ctx.user.id, ...input })),
+    ),
+
+  delete: tenantProcedure("team:manage")
+    .input(byTeam)
+    .mutation(({ ctx, input }) =>
+      ctx.db.$transaction((tx) => deleteTeam(tx, { tenantId: ctx.tenant.id, actorUserId: ctx.user.id, teamId: input.teamId })),
+    ),
+
+  addMember: tenantProcedure("team:manage")
+    .input(teamMember)
+    .mutation(({ ctx, input }) =>
+      ctx.db.$transaction((tx) => addTeamMember(tx, { tenantId: ctx.tenant.id, actorUserId: ctx.user.id, ...input })),
+    ),
+
+  removeMember: tenantProcedure("team:manage")
+    .input(teamMember)
+    .mutation(({ ctx, input }) =>
+      ctx.db.$transaction((tx) => removeTeamMember(tx, { tenantId: ctx.tenant.id, actorUserId: ctx.user.id, ...input })),
+    ),
+});

@@ -1,0 +1,160 @@
+/**
+ * What every invitation use case shares: the input schemas, the computed status, the locks and
+ * the role and seat rules. Edit here when a rule changes for all of create, resend and accept.
+ */
+import { z } from "zod";
+import { locales } from "@/i18n/routing";
+import type { DbTx } from "@/server/db/client";
+import { AppError } from "@/server/domain/errors";
+import { DEFAULT_PLAN, isPlanId, plans } from "@/server/domain/plans/plans";
+import {
+  effectivePermissions,
+  isBuiltInRole,
+  isPermission,
+  rolePermissions,
+  type Permission,
+} from "@/server/domain/rbac/permissions";
+import { entityIdSchema, plainText } from "@/server/domain/validation";
+import { DAY_MS, INVITATION_EXPIRY_DAYS } from "../defaults";
+
+/** A resend (or a repeated create) within this window sends no second email: one address cannot be flooded. */
+export const INVITATION_RESEND_COOLDOWN_MS = 60_000;
+/** Accepted, revoked and expired invitations stay in the list this long (pending ones always do). */
+export const INVITATION_LIST_RECENT_DAYS = 30;
+
+export const invitationIdSchema = entityIdSchema;
+
+export const invitationEmailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email("Enter a valid email address").max(254, "Email addresses are at most 254 characters"));
+
+/** A built-in role or a custom role key; whether it exists in the tenant is checked against the database. */
+export const invitationRoleSchema = plainText({ min: 1, max: 64, tooShort: "Choose a role", tooLong: "Unknown role" });
+
+export const memberTypeSchema = z.enum(["member", "guest"]);
+export type MemberType = z.infer<typeof memberTypeSchema>;
+
+export const createInvitationInputSchema = z.object({
+  email: invitationEmailSchema,
+  role: invitationRoleSchema,
+  memberType: memberTypeSchema.default("member"),
+  /** The language of the email; the inviter's locale when omitted. */
+  locale: z.enum(locales).optional(),
+});
+export type CreateInvitationFields = z.infer<typeof createInvitationInputSchema>;
+
+export const invitationByIdSchema = z.object({ id: invitationIdSchema });
+export const resendInvitationInputSchema = invitationByIdSchema.extend({ locale: z.enum(locales).optional() });
+
+/** "expired" is never stored: it is a pending invitation past expiresAt. */
+export type InvitationStatus = "pending" | "accepted" | "revoked" | "expired";
+
+export function invitationStatus(invitation: { status: string; expiresAt: Date }, now: Date): InvitationStatus {
+  if (invitation.status === "accepted") return "accepted";
+  if (invitation.status === "pending") return invitation.expiresAt.getTime() > now.getTime() ? "pending" : "expired";
+  // "revoked", and Better Auth's own "canceled" / "rejected" should its endpoints ever write one.
+  return "revoked";
+}
+
+export function invitationExpiry(now: Date): Date {
+  return new Date(now.getTime() + INVITATION_EXPIRY_DAYS * DAY_MS);
+}
+
+/** "a***@example.com": enough for the invitee to recognise their address, useless to someone who guessed a link. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf("@");
+  if (at < 1) return "***";
+  return `${email[0]}***${email.slice(at)}`;
+}
+
+export const invitationInvalid = (message: string) => new AppError("INVITATION_INVALID", message);
+
+/** Serialises every invitation change for one address in one tenant (create/refresh races). */
+export async function lockInvitationAddress(tx: DbTx, tenantId: string, email: string) {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('tenant-invitation'), hashtext(${`${tenantId}:${email}`}))`;
+}
+
+/**
+ * Row lock on one invitation, so create, accept, resend and revoke of it take turns. Take it
+ * before lockTenantSeats (the order acceptance uses). With a tenant, another tenant's row is not touched.
+ */
+export async function lockInvitation(tx: DbTx, id: string, tenantId?: string) {
+  if (tenantId) await tx.$queryRaw`SELECT id FROM tenant_invitations WHERE id = ${id} AND tenant_id = ${tenantId} FOR UPDATE`;
+  else await tx.$queryRaw`SELECT id FROM tenant_invitations WHERE id = ${id} FOR UPDATE`;
+}
+
+/** The role's permissions as the invited membership would hold them; null when the tenant has no such role. */
+export async function invitedPermissions(
+  tx: DbTx,
+  input: { tenantId: string; role: string; memberType: MemberType },
+): Promise<Permission[] | null> {
+  if (isBuiltInRole(input.role)) return effectivePermissions(rolePermissions[input.role], input.memberType);
+  const custom = await tx.iamRole.findUnique({
+    where: { tenantId_key: { tenantId: input.tenantId, key: input.role } },
+    select: { permissions: true },
+  });
+  return custom ? effectivePermissions(custom.permissions.filter(isPermission), input.memberType) : null;
+}
+
+/**
+ * May this inviter hand out this role? The role must exist in the tenant; guests get the guest role
+ * or a custom role (cut to the guest ceiling); only owners invite owners; and nobody can give away
+ * a permission they do not hold themselves (an admin cannot mint a custom role's extra powers).
+ */
+export async function assertRoleInvitable(
+  tx: DbTx,
+  input: {
+    tenantId: string;
+    role: string;
+    memberType: MemberType;
+    inviter: { role: string; permissions: readonly Permission[] };
+  },
+): Promise<void> {
+  const granted = await invitedPermissions(tx, input);
+  if (!granted) throw new AppError("INVALID_INPUT", `Unknown role "${input.role}": choose a built-in role or one of this workspace's roles`);
+  if (input.memberType === "guest" && isBuiltInRole(input.role) && input.role !== "guest") {
+    throw new AppError("INVALID_INPUT", "Guests get the guest role or a custom role");
+  }
+  if (input.role === "owner" && input.inviter.role !== "owner") {
+    throw new AppError("FORBIDDEN", "Only owners can invite owners");
+  }
+  const beyond = granted.filter((p) => !input.inviter.permissions.includes(p));
+  if (beyond.length > 0) {
+    throw new AppError("FORBIDDEN", "You cannot invite someone with permissions you do not have yourself");
+  }
+}
+
+/**
+ * Invitations reserve a seat: members (or guests) plus pending, unexpired invitations of that type
+ * must stay within the plan, so an owner learns at invite time that the plan is full rather than the
+ * invitee at acceptance. Acceptance checks again against members only (assertSeatAvailable), so an
+ * invitation made before a downgrade cannot overfill the tenant. Call after lockTenantSeats.
+ */
+export async function assertInvitationSeatAvailable(
+  tx: DbTx,
+  input: { tenantId: string; memberType: MemberType; now: Date; excludeInvitationId?: string },
+): Promise<void> {
+  const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: input.tenantId }, select: { plan: true } });
+  const limits = plans[isPlanId(tenant.plan) ? tenant.plan : DEFAULT_PLAN].limits;
+  const limit = input.memberType === "guest" ? limits.guests : limits.seats;
+  // One after the other: queries on one transaction share its connection anyway.
+  const members = await tx.tenantMember.count({ where: { tenantId: input.tenantId, memberType: input.memberType } });
+  const pending = await tx.tenantInvitation.count({
+    where: {
+      tenantId: input.tenantId,
+      memberType: input.memberType,
+      status: "pending",
+      expiresAt: { gt: input.now },
+      ...(input.excludeInvitationId ? { id: { not: input.excludeInvitationId } } : {}),
+    },
+  });
+  if (members + pending >= limit) {
+    const what = input.memberType === "guest" ? "guests" : "members";
+    throw new AppError(
+      "LIMIT_REACHED",
+      `Your plan allows ${limit} ${what}, counting pending invitations (${members} joined, ${pending} invited); revoke an invitation or upgrade the plan`,
+    );
+  }
+}
