@@ -43,8 +43,10 @@ async function main() {
   await recreateDatabase(serverUrl);
   const databaseUrl = withDatabase(serverUrl, E2E_DB);
   await applyMigrations(databaseUrl);
+  // The seed encrypts the platform admin's TOTP secret with the auth secret: it must be the server's.
+  const authSecret = process.env.BETTER_AUTH_SECRET ?? "e2e-only-secret-0123456789abcdefghijklmnop";
   const prisma = createPrismaClient(databaseUrl);
-  await seed(prisma);
+  await seed(prisma, { authSecret });
   await prisma.$disconnect();
 
   const nextBin = path.resolve("node_modules/next/dist/bin/next");
@@ -55,7 +57,7 @@ async function main() {
       NODE_ENV: "production",
       DATABASE_URL: databaseUrl,
       APP_URL: `http://localhost:${PORT}`,
-      BETTER_AUTH_SECRET: process.env.BETTER_AUTH_SECRET ?? "e2e-only-secret-0123456789abcdefghijklmnop",
+      BETTER_AUTH_SECRET: authSecret,
       PLAYGROUND: "1",
       NEXT_TELEMETRY_DISABLED: "1",
       RESEND_API_KEY: "",

@@ -1,4 +1,5 @@
 import { betterAuth } from "better-auth";
+import { APIError } from "better-auth/api";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { nextCookies } from "better-auth/next-js";
 import { admin, magicLink, organization, twoFactor } from "better-auth/plugins";
@@ -41,6 +42,10 @@ const organizationPaths = [
   "update-role", "update-team",
 ].map((p) => `/organization/${p}`);
 
+// Paths that create a session from an emailed link alone. The twoFactor plugin only guards password
+// sign-in, so accounts with two-factor on (all platform staff) must not get a session this way.
+const SINGLE_FACTOR_LINK_PATHS = new Set(["/magic-link/verify", "/verify-email"]);
+
 function createAuth() {
   return betterAuth({
     appName: "SaaS Template",
@@ -69,6 +74,10 @@ function createAuth() {
       minPasswordLength: 8,
       maxPasswordLength: 128,
       revokeSessionsOnPasswordReset: true,
+      // Using the emailed reset link proves the mailbox, just as the verification link would.
+      onPasswordReset: async ({ user }) => {
+        await prisma.user.update({ where: { id: user.id }, data: { emailVerified: true } });
+      },
       sendResetPassword: async ({ user, url }, request) => {
         await sendTemplateEmail(emailProvider, {
           template: "resetPassword",
@@ -117,6 +126,15 @@ function createAuth() {
           // user has none (sign-up crashed before the tenant was made, or the invitation they signed
           // up with expired or was revoked), it is made now (provisioning is idempotent).
           before: async (session, ctx) => {
+            if (ctx?.path && SINGLE_FACTOR_LINK_PATHS.has(ctx.path)) {
+              const user = await prisma.user.findUnique({ where: { id: session.userId }, select: { twoFactorEnabled: true } });
+              if (user?.twoFactorEnabled) {
+                throw new APIError("FORBIDDEN", {
+                  code: "TWO_FACTOR_REQUIRED",
+                  message: "This account uses two-factor authentication: sign in with your password and a code",
+                });
+              }
+            }
             const isPlatformUser = (await prisma.platformRoleAssignment.count({ where: { userId: session.userId } })) > 0;
             const impersonated = Boolean((session as { impersonatedBy?: string | null }).impersonatedBy);
             if (!isPlatformUser && !impersonated) {

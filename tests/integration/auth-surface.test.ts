@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { getAuth } from "@/server/auth";
+import { prisma } from "@/server/db/client";
 import { signUpAndSignIn } from "../helpers/auth";
 
 const ORGANIZATION_PATHS = [
@@ -29,5 +30,26 @@ describe("Better Auth HTTP surface", () => {
   it("still serves the endpoints the app uses", async () => {
     const res = await getAuth().handler(new Request("http://localhost:3000/api/auth/get-session"));
     expect(res.status).toBe(200);
+  });
+});
+
+describe("two-factor accounts and emailed links", () => {
+  it("a magic link gives no session to an account with two-factor on; the same link flow works without it", async () => {
+    const withTwoFactor = await signUpAndSignIn({ name: "Guarded" });
+    const without = await signUpAndSignIn({ name: "Plain" });
+    await prisma.user.update({ where: { id: withTwoFactor.userId }, data: { twoFactorEnabled: true } });
+
+    const followMagicLink = async (email: string) => {
+      await getAuth().api.signInMagicLink({ body: { email, callbackURL: "/projects" }, headers: new Headers() });
+      const mail = await prisma.devMailboxMessage.findFirstOrThrow({ where: { to: email, subject: "Your sign-in link" }, orderBy: { createdAt: "desc" } });
+      const url = mail.html.match(/href="(http[^"]+magic-link\/verify[^"]+)"/)![1]!.replaceAll("&amp;", "&");
+      const res = await getAuth().handler(new Request(url));
+      return res.headers.getSetCookie().some((c) => c.includes("session_token=") && !c.includes("session_token=;"));
+    };
+
+    const sessionsBefore = await prisma.session.count({ where: { userId: withTwoFactor.userId } });
+    expect(await followMagicLink(withTwoFactor.email)).toBe(false);
+    expect(await prisma.session.count({ where: { userId: withTwoFactor.userId } })).toBe(sessionsBefore);
+    expect(await followMagicLink(without.email)).toBe(true);
   });
 });

@@ -114,11 +114,15 @@ describe("seed", () => {
   it("lets every persona sign in with the demo password through Better Auth", async () => {
     for (const p of personas) {
       const result = await getAuth().api.signInEmail({ body: { email: p.email, password: DEMO_PASSWORD } });
+      if (p.twoFactor) {
+        // The password is right, but a two-factor account gets no session before its code (platform.test.ts).
+        expect(result).toMatchObject({ twoFactorRedirect: true });
+        continue;
+      }
       expect(result.user.email).toBe(p.email);
       const session = await prisma.session.findUniqueOrThrow({ where: { token: result.token } });
       if (p.tenant) expect(session.activeOrganizationId).toBe((await tenantOf(p.key)).id);
       if (p.key === "guest") expect(session.activeOrganizationId).toBe((await tenantOf("paid")).id);
-      if (p.key === "platformAdmin") expect(session.activeOrganizationId).toBeNull();
     }
     // Signing in provisioned no tenant for the platform admin or the guest.
     expect(await prisma.tenant.count()).toBe(5);

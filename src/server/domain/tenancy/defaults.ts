@@ -1,6 +1,6 @@
 /**
- * The template's tenancy defaults in one place. Change a default here (not where it is used); the
- * README's "Defaults" section describes the same values for people reading the docs.
+ * The template's tenancy defaults in one place. Change a default here, not where it is used, and keep
+ * the README's "Defaults worth knowing" section in step (it describes the same values for readers).
  */
 import { DEFAULT_PLAN, plans } from "@/server/domain/plans/plans";
 
