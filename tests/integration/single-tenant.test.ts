@@ -15,7 +15,7 @@ vi.hoisted(() => {
 import { prisma } from "@/server/db/client";
 import { plans } from "@/server/domain/plans/plans";
 import { assertSignUpSeatAvailable, ensureSingleTenant, isSingleTenantMode, provisionTenantForNewUser } from "@/server/domain/tenancy/single-tenant";
-import { signUpAndSignIn, type SignedInUser } from "../helpers/auth";
+import { anonymousCaller, signUpAndSignIn, type SignedInUser } from "../helpers/auth";
 import { createBareUser, setPlan } from "../helpers/tenancy";
 import { expectTRPCError } from "../helpers/trpc-errors";
 
@@ -110,5 +110,17 @@ describe("single-tenant mode", () => {
       data: { tenantId: first.tenantId, email: "invited@example.com", role: "guest", memberType: "guest", inviterId: first.userId, expiresAt: new Date(Date.now() + 86_400_000) },
     });
     await expect(assertSignUpSeatAvailable(prisma, { email: "Invited@example.com" })).resolves.toBeUndefined();
+  });
+
+  it("me.signUp into a full workspace is refused before any account is written", async () => {
+    await setPlan(first.tenantId, "starter");
+    const anonymous = await anonymousCaller();
+    const email = "late-signup@example.com";
+    await expectTRPCError(
+      anonymous.me.signUp({ name: "Late", email, password: "correct-horse-battery", consents: { terms: true, marketingEmails: false } }),
+      "FORBIDDEN",
+      "LIMIT_REACHED",
+    );
+    expect(await prisma.user.count({ where: { email } })).toBe(0);
   });
 });

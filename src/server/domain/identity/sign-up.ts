@@ -5,6 +5,7 @@ import type { Auth } from "@/server/auth";
 import type { DbTx } from "@/server/db/client";
 import { AppError } from "@/server/domain/errors";
 import { signUpConsentsSchema } from "@/server/domain/privacy/consents";
+import { assertSignUpSeatAvailable } from "@/server/domain/tenancy/single-tenant";
 import { plainText } from "@/server/domain/validation";
 
 export const signUpInputSchema = z.object({
@@ -33,6 +34,8 @@ const emailTaken = () =>
  */
 export async function signUpWithEmail(db: DbTx, auth: Auth, input: SignUpInput, headers: Headers) {
   if (await db.user.findUnique({ where: { email: input.email }, select: { id: true } })) throw emailTaken();
+  // In single-tenant mode a full workspace refuses the sign-up before an account exists without a workspace.
+  await assertSignUpSeatAvailable(db, { email: input.email });
   try {
     // `consents` rides along in the body for the user-created hook (src/server/auth.ts).
     const body = {

@@ -16,7 +16,16 @@ export const DEMO_EMAIL_DOMAIN = "demo.example.com";
  */
 export const DEMO_TOTP_SECRET = "DemoPlatformAdminTotpSecret2026x";
 
-export type PersonaKey = "trial" | "paid" | "pastDue" | "canceled" | "outOfCredits" | "guest" | "platformAdmin";
+export type PersonaKey =
+  | "trial"
+  | "paid"
+  | "pastDue"
+  | "canceled"
+  | "outOfCredits"
+  | "guest"
+  | "multiTenant"
+  | "analyst"
+  | "platformAdmin";
 
 export type DemoPlan = "starter" | "pro" | "business";
 export type DemoBillingState = "trial" | "active" | "past_due" | "canceled";
@@ -25,6 +34,36 @@ export interface DemoProject {
   name: string;
   /** Soft-deleted: hidden from lists, kept for the audit trail. */
   deleted?: boolean;
+}
+
+/**
+ * A custom role (iam_roles) of the tenant: `key` is what tenant_members.role stores (the slug of the
+ * name, never a built-in role name, as src/server/domain/rbac/iam-roles.ts derives it); permissions
+ * come from the matrix (rbac/permissions.ts), "tenant:read" always included, "tenant:delete" never.
+ */
+export interface DemoCustomRole {
+  key: string;
+  name: string;
+  description: string;
+  permissions: readonly string[];
+}
+
+/** A team of the tenant; its members are personas that belong to the tenant (the owner or a membership). */
+export interface DemoTeam {
+  name: string;
+  members: readonly PersonaKey[];
+}
+
+/**
+ * A pending invitation from the tenant's owner. The address must have no account (no persona's
+ * email): signing in with an invited address accepts the invitation at once.
+ */
+export interface DemoInvitation {
+  email: string;
+  role: string;
+  memberType: "member" | "guest";
+  /** Expires this many days after seeding (the app's invitation expiry); an expired one is moved forward again. */
+  expiresInDays: number;
 }
 
 /** The tenant a persona owns. Dates are relative to the time of seeding. */
@@ -38,6 +77,18 @@ export interface DemoTenant {
   /** Past-due tenants: the grace period ends this many days after seeding. */
   graceEndsInDays?: number;
   projects: readonly DemoProject[];
+  roles?: readonly DemoCustomRole[];
+  teams?: readonly DemoTeam[];
+  invitations?: readonly DemoInvitation[];
+}
+
+/** A membership in another persona's tenant. */
+export interface DemoMembership {
+  /** The persona that owns the tenant. */
+  persona: PersonaKey;
+  /** A built-in role (not owner) or the key of one of that tenant's `roles`. */
+  role: string;
+  memberType: "member" | "guest";
 }
 
 export interface Persona {
@@ -50,8 +101,11 @@ export interface Persona {
   tenantName?: string;
   /** The tenant this persona owns (role owner). */
   tenant?: DemoTenant;
-  /** A membership in another persona's tenant instead of a tenant of its own. */
-  memberOf?: { persona: PersonaKey; role: "guest"; memberType: "guest" };
+  /**
+   * Memberships in other personas' tenants (instead of a tenant of its own), oldest first: a new
+   * session starts in the user's oldest membership, so the first one listed is the default tenant.
+   */
+  memberships?: readonly DemoMembership[];
   /** A platform_role_assignments row; platform staff belong to no tenant. */
   platformRole?: "platform_admin";
   /** Two-factor authentication on, with DEMO_TOTP_SECRET (Better Auth asks for a code after the password). */
@@ -82,6 +136,16 @@ const tenants = {
       { name: "Warehouse migration" },
       { name: "Legacy ETL scripts", deleted: true },
     ],
+    roles: [
+      {
+        key: "analyst",
+        name: "Analyst",
+        description: "Reads everything, edits projects",
+        permissions: ["tenant:read", "project:read", "project:update", "member:read", "team:read", "role:read", "usage:read", "billing:read"],
+      },
+    ],
+    teams: [{ name: "Data Science", members: ["paid", "multiTenant"] }],
+    invitations: [{ email: email("newhire"), role: "member", memberType: "member", expiresInDays: 7 }],
   },
   pastDue: {
     name: "Harbor Logistics",
@@ -123,7 +187,8 @@ export const personas: readonly Persona[] = [
     key: "paid",
     email: email("paid"),
     name: "Jonas Weber",
-    summary: "Owner of a Pro tenant with an active subscription; has a guest member.",
+    summary:
+      "Owner of a Pro tenant with an active subscription; has a guest, an admin, a member with a custom role (Analyst), a team and a pending invitation.",
     tenantName: tenants.paid.name,
     tenant: tenants.paid,
     marketingEmails: false,
@@ -160,7 +225,27 @@ export const personas: readonly Persona[] = [
     email: email("guest"),
     name: "Lena Fischer",
     summary: "Guest in the paid user's tenant (Northwind Analytics); no tenant of her own.",
-    memberOf: { persona: "paid", role: "guest", memberType: "guest" },
+    memberships: [{ persona: "paid", role: "guest", memberType: "guest" }],
+    marketingEmails: false,
+  },
+  {
+    key: "multiTenant",
+    email: email("multi"),
+    name: "Morgan Patel",
+    summary:
+      "Member of two tenants with different roles: admin in Northwind Analytics (where sessions start) and member in Brightline Studio; no tenant of their own.",
+    memberships: [
+      { persona: "paid", role: "admin", memberType: "member" },
+      { persona: "trial", role: "member", memberType: "member" },
+    ],
+    marketingEmails: true,
+  },
+  {
+    key: "analyst",
+    email: email("analyst"),
+    name: "Ravi Kapoor",
+    summary: "Member of Northwind Analytics with the custom role Analyst (reads everything, edits projects); no tenant of their own.",
+    memberships: [{ persona: "paid", role: "analyst", memberType: "member" }],
     marketingEmails: false,
   },
   {

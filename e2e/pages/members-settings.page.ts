@@ -1,0 +1,28 @@
+import { expect, type Page } from "@playwright/test";
+
+export class MembersSettingsPage {
+  constructor(private readonly page: Page) {}
+
+  async open() {
+    await this.page.goto("/settings/members");
+    await expect(this.page.getByRole("heading", { name: "Members", level: 1 })).toBeVisible();
+  }
+
+  /** Sends an invitation and ends when it is listed as pending. */
+  async invite(email: string, access: "Member" | "Guest", role?: string) {
+    await this.page.getByLabel("Email").fill(email);
+    await this.page.getByLabel("Access").selectOption({ label: access });
+    if (role) await this.page.getByLabel("Role", { exact: true }).selectOption({ label: role });
+    await this.page.getByRole("button", { name: "Send invitation" }).click();
+    await expect(this.page.getByRole("main").getByRole("status").filter({ hasText: "Invitation sent." })).toBeVisible();
+    await expect(this.page.getByRole("list", { name: "Invitations" }).getByRole("listitem", { name: email })).toContainText("Pending");
+  }
+
+  async expectMember(email: string, text: string | RegExp) {
+    await expect(this.page.getByRole("list", { name: "People in this workspace" }).getByRole("listitem", { name: email })).toContainText(text);
+  }
+
+  async expectRefused() {
+    await expect(this.page.getByRole("main").getByRole("alert")).toContainText("You do not have permission to do this.");
+  }
+}
