@@ -1,14 +1,16 @@
 /**
  * The demo data: the personas of src/server/domain/seed/personas.ts, each able to sign in with
- * DEMO_PASSWORD, with realistic tenants, projects, audit history and consents.
+ * DEMO_PASSWORD, with realistic tenants, projects, memberships (one user in two tenants), custom roles,
+ * teams, pending invitations, audit history and consents.
  *
  *   npm run db:seed        (DATABASE_URL, else the embedded PostgreSQL: reused if running, else started)
  *   seed(prisma)           (the dev launcher seeds an empty database in-process)
  *
  * Idempotent: rows have fixed ids (UUIDv5 of a name) or natural keys (email, slug, tenant+user), so a
  * second run finds everything and writes nothing. It also repairs demo state that drifted: a persona's
- * plan, billing state, role, verified email and password are put back, and an expired trial or grace
- * period is moved into the future again. Projects, audit rows and consents are only ever added.
+ * plan, billing state, role, verified email and password are put back, a custom role's name, description
+ * and permissions too, and an expired trial, grace period or demo invitation is moved into the future
+ * again. Projects, teams and their members, audit rows and consents are only ever added.
  */
 import { createHash } from "node:crypto";
 import path from "node:path";
@@ -17,8 +19,20 @@ import { hashPassword, symmetricDecrypt, symmetricEncrypt, verifyPassword } from
 import type { Prisma } from "@/generated/prisma/client";
 import { resolveAuthSecret } from "@/server/auth-secret";
 import type { Db, DbTx } from "@/server/db/client";
+import { DEFAULT_PLAN, isPlanId, plans } from "@/server/domain/plans/plans";
 import { CURRENT_POLICY_VERSION } from "@/server/domain/privacy/consents";
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET, personas, type Persona, type PersonaKey } from "@/server/domain/seed/personas";
+import { normalizeRolePermissions } from "@/server/domain/rbac/iam-roles";
+import { builtInRoles, isBuiltInRole } from "@/server/domain/rbac/permissions";
+import {
+  DEMO_PASSWORD,
+  DEMO_TOTP_SECRET,
+  personas,
+  type DemoCustomRole,
+  type DemoInvitation,
+  type DemoMembership,
+  type Persona,
+  type PersonaKey,
+} from "@/server/domain/seed/personas";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -49,7 +63,24 @@ const AGE_DAYS: Record<PersonaKey, number> = {
   canceled: 300,
   outOfCredits: 75,
   guest: 60,
+  multiTenant: 150,
+  analyst: 90,
   platformAdmin: 700,
+};
+
+/**
+ * How many days ago a persona joined another persona's tenant, by tenant owner; when not given, the day
+ * they signed up. A persona's memberships must come out oldest first (checkPersonas): a new session
+ * starts in the oldest one, so the multi-tenant persona starts in Northwind, where they are an admin.
+ */
+const JOINED_DAYS_AGO: Partial<Record<PersonaKey, Partial<Record<PersonaKey, number>>>> = {
+  multiTenant: { paid: 150, trial: 2 },
+};
+
+/** How many days ago a tenant's custom roles and teams were made, by "<slug>:role:<key>" / "<slug>:team:<name>". */
+const CREATED_DAYS_AGO: Record<string, number> = {
+  "northwind-analytics:role:analyst": 100,
+  "northwind-analytics:team:Data Science": 140,
 };
 
 /** Billing history for the audit log: [days ago, from, to]. */
@@ -67,6 +98,94 @@ const BILLING_HISTORY: Partial<Record<PersonaKey, [number, string, string][]>> =
 };
 
 // ---------- helpers ----------
+
+/** The tenant-owning persona a membership points at (checked by checkPersonas). */
+function ownerOf(m: DemoMembership): Persona {
+  const owner = personas.find((p) => p.key === m.persona);
+  if (!owner?.tenant) throw new SeedError(`Persona ${m.persona} owns no tenant, so nobody can be a member of it.`);
+  return owner;
+}
+
+function joinedDaysAgo(persona: Persona, m: DemoMembership): number {
+  return JOINED_DAYS_AGO[persona.key]?.[m.persona] ?? AGE_DAYS[persona.key];
+}
+
+/** The personas in `owner`'s tenant: the owner, then every persona with a membership in it. */
+function tenantPeople(owner: Persona): { persona: Persona; role: string; memberType: "member" | "guest" }[] {
+  const people: { persona: Persona; role: string; memberType: "member" | "guest" }[] = [{ persona: owner, role: "owner", memberType: "member" }];
+  for (const p of personas) {
+    for (const m of p.memberships ?? []) if (m.persona === owner.key) people.push({ persona: p, role: m.role, memberType: m.memberType });
+  }
+  return people;
+}
+
+/** A custom role as the app would store it (iam-roles.ts rules); SeedError when personas.ts breaks one. */
+function customRolePermissions(slug: string, role: DemoCustomRole): string[] {
+  if (isBuiltInRole(role.key) || (builtInRoles as readonly string[]).includes(role.name.toLowerCase())) {
+    throw new SeedError(`Custom role "${role.name}" (${slug}) uses a built-in role's name or key.`);
+  }
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(role.key) || role.key.length > 40) {
+    throw new SeedError(`Custom role key "${role.key}" (${slug}) is not a slug of at most 40 characters, as iam-roles.ts derives keys.`);
+  }
+  try {
+    return normalizeRolePermissions(role.permissions);
+  } catch (error) {
+    throw new SeedError(`Custom role "${role.name}" (${slug}): ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/**
+ * The persona data holds together before anything is written: memberships point at tenants and at
+ * roles those tenants have, are oldest first and no older than the tenant; team members belong to the
+ * tenant; invitations go to addresses without an account; and every tenant fits its plan's seats.
+ */
+function checkPersonas(): void {
+  const emails = new Set(personas.map((p) => p.email.toLowerCase()));
+  for (const persona of personas) {
+    const seen = new Set<PersonaKey>(persona.tenant ? [persona.key] : []);
+    let previousAge = Infinity;
+    for (const m of persona.memberships ?? []) {
+      const owner = ownerOf(m);
+      if (seen.has(m.persona)) throw new SeedError(`Persona ${persona.key} belongs to ${owner.tenant!.name} twice.`);
+      seen.add(m.persona);
+      if (m.role === "owner") throw new SeedError(`Persona ${persona.key}: tenants have one owner, their own persona.`);
+      if (!isBuiltInRole(m.role) && !owner.tenant!.roles?.some((r) => r.key === m.role)) {
+        throw new SeedError(`Persona ${persona.key} has role "${m.role}", which ${owner.tenant!.name} does not have.`);
+      }
+      if (m.memberType === "guest" && isBuiltInRole(m.role) && m.role !== "guest") {
+        throw new SeedError(`Persona ${persona.key}: guests get the guest role or a custom role.`);
+      }
+      const age = joinedDaysAgo(persona, m);
+      if (age > AGE_DAYS[m.persona]) throw new SeedError(`Persona ${persona.key} joined ${owner.tenant!.name} before it existed.`);
+      if (age >= previousAge) throw new SeedError(`Persona ${persona.key}: list memberships oldest first (the first is where sessions start).`);
+      previousAge = age;
+    }
+  }
+  for (const owner of personas) {
+    const t = owner.tenant;
+    if (!t) continue;
+    const people = tenantPeople(owner);
+    for (const team of t.teams ?? []) {
+      for (const key of team.members) {
+        if (!people.some((x) => x.persona.key === key)) throw new SeedError(`Team "${team.name}" of ${t.name} lists ${key}, who is not in the tenant.`);
+      }
+    }
+    for (const inv of t.invitations ?? []) {
+      if (emails.has(inv.email.toLowerCase())) {
+        throw new SeedError(`The invitation to ${inv.email} (${t.name}) goes to a persona: signing in would accept it at once.`);
+      }
+      if (!isBuiltInRole(inv.role) && !t.roles?.some((r) => r.key === inv.role)) {
+        throw new SeedError(`The invitation to ${inv.email} offers role "${inv.role}", which ${t.name} does not have.`);
+      }
+    }
+    const limits = plans[isPlanId(t.plan) ? t.plan : DEFAULT_PLAN].limits;
+    for (const type of ["member", "guest"] as const) {
+      const used = people.filter((x) => x.memberType === type).length + (t.invitations ?? []).filter((i) => i.memberType === type).length;
+      const limit = type === "member" ? limits.seats : limits.guests;
+      if (used > limit) throw new SeedError(`${t.name} (${t.plan}) allows ${limit} ${type}s but the personas give it ${used}, invitations included.`);
+    }
+  }
+}
 
 /** The fields of `desired` whose value differs from `current` (dates compared by time). */
 function changedFields<T extends Record<string, unknown>>(current: Record<string, unknown>, desired: T): Partial<T> {
@@ -132,6 +251,7 @@ export async function seed(db: Db, opts: { now?: Date; authSecret?: string } = {
   const authSecret = personas.some((p) => p.twoFactor) ? (opts.authSecret ?? defaultAuthSecret()) : "";
   const created: Counts = {};
   const updated: Counts = {};
+  checkPersonas();
   const hashes = await passwordHashesNeeded(db);
 
   await db.$transaction(
@@ -141,6 +261,8 @@ export async function seed(db: Db, opts: { now?: Date; authSecret?: string } = {
 
       const userIds = new Map<PersonaKey, string>();
       const tenantIds = new Map<PersonaKey, string>();
+      /** tenant_members ids by "<owner persona>/<persona>". */
+      const memberIds = new Map<string, string>();
 
       for (const persona of personas) {
         userIds.set(persona.key, await upsertUser(tx, persona, now, hashes, created, updated));
@@ -148,32 +270,49 @@ export async function seed(db: Db, opts: { now?: Date; authSecret?: string } = {
       for (const persona of personas) {
         if (!persona.tenant) continue;
         const tenantId = await upsertTenant(tx, persona, now, created, updated);
+        const ownerId = userIds.get(persona.key)!;
         tenantIds.set(persona.key, tenantId);
-        await upsertMember(tx, { tenantId, userId: userIds.get(persona.key)!, role: "owner", memberType: "member" }, daysAgo(now, AGE_DAYS[persona.key]), created, updated);
-        await addProjects(tx, persona, tenantId, userIds.get(persona.key)!, now, created);
-        await addTenantHistory(tx, persona, tenantId, userIds.get(persona.key)!, now, created);
+        memberIds.set(
+          `${persona.key}/${persona.key}`,
+          await upsertMember(tx, { tenantId, userId: ownerId, role: "owner", memberType: "member" }, daysAgo(now, AGE_DAYS[persona.key]), created, updated),
+        );
+        await addProjects(tx, persona, tenantId, ownerId, now, created);
+        await addTenantHistory(tx, persona, tenantId, ownerId, now, created);
+        await upsertCustomRoles(tx, persona, tenantId, ownerId, now, created, updated);
       }
       for (const persona of personas) {
         const userId = userIds.get(persona.key)!;
-        if (persona.memberOf) {
-          const tenantId = tenantIds.get(persona.memberOf.persona);
-          if (!tenantId) throw new SeedError(`Persona ${persona.key} is a member of ${persona.memberOf.persona}, which owns no tenant.`);
-          const joinedAt = daysAgo(now, AGE_DAYS[persona.key]);
-          const memberId = await upsertMember(tx, { tenantId, userId, role: persona.memberOf.role, memberType: persona.memberOf.memberType }, joinedAt, created, updated);
-          const inviterId = userIds.get(persona.memberOf.persona)!;
+        for (const [i, m] of (persona.memberships ?? []).entries()) {
+          const owner = ownerOf(m);
+          const tenantId = tenantIds.get(owner.key)!;
+          const joinedAt = daysAgo(now, joinedDaysAgo(persona, m));
+          const memberId = await upsertMember(tx, { tenantId, userId, role: m.role, memberType: m.memberType }, joinedAt, created, updated);
+          memberIds.set(`${owner.key}/${persona.key}`, memberId);
           await addAudit(tx, created, [
             {
-              id: seedId(`audit:${persona.key}:member.added`),
+              // The first membership keeps the id it had when a persona had at most one.
+              id: seedId(i === 0 ? `audit:${persona.key}:member.added` : `audit:${persona.key}:member.added:${owner.tenant!.slug}`),
               tenantId,
-              actorUserId: inviterId,
+              actorUserId: userIds.get(owner.key)!,
               action: "member.added",
               targetType: "member",
               targetId: memberId,
-              metadata: { userId, role: persona.memberOf.role, memberType: persona.memberOf.memberType },
+              metadata: { userId, role: m.role, memberType: m.memberType },
               createdAt: joinedAt,
             },
           ]);
         }
+      }
+      for (const persona of personas) {
+        if (!persona.tenant) continue;
+        const tenantId = tenantIds.get(persona.key)!;
+        await addTeams(tx, persona, tenantId, userIds.get(persona.key)!, memberIds, now, created);
+        for (const invitation of persona.tenant.invitations ?? []) {
+          await upsertInvitation(tx, persona, tenantId, userIds.get(persona.key)!, invitation, now, created, updated);
+        }
+      }
+      for (const persona of personas) {
+        const userId = userIds.get(persona.key)!;
         if (persona.platformRole) {
           const role = persona.platformRole;
           const exists = await tx.platformRoleAssignment.findUnique({ where: { userId_role: { userId, role } }, select: { id: true } });
@@ -329,6 +468,176 @@ async function upsertMember(
     bump(updated, "tenant_members");
   }
   return existing.id;
+}
+
+/**
+ * The tenant's custom roles (iam_roles), stored as iam-roles.ts stores them (permissions normalised:
+ * known, "tenant:read" added, matrix order); a drifted name, description or permission set is put back.
+ */
+async function upsertCustomRoles(tx: DbTx, persona: Persona, tenantId: string, ownerId: string, now: Date, created: Counts, updated: Counts) {
+  const t = persona.tenant!;
+  for (const role of t.roles ?? []) {
+    const permissions = customRolePermissions(t.slug, role);
+    const desired = { name: role.name, description: role.description };
+    const existing = await tx.iamRole.findUnique({
+      where: { tenantId_key: { tenantId, key: role.key } },
+      select: { id: true, name: true, description: true, permissions: true },
+    });
+    const at = daysAgo(now, CREATED_DAYS_AGO[`${t.slug}:role:${role.key}`] ?? AGE_DAYS[persona.key]);
+    let roleId: string;
+    if (!existing) {
+      const row = await tx.iamRole.create({
+        data: { id: seedId(`iam-role:${t.slug}:${role.key}`), tenantId, key: role.key, ...desired, permissions, createdAt: at, updatedAt: at },
+        select: { id: true },
+      });
+      bump(created, "iam_roles");
+      roleId = row.id;
+    } else {
+      roleId = existing.id;
+      const changes: Prisma.IamRoleUpdateInput = changedFields(existing, desired);
+      const samePermissions = existing.permissions.length === permissions.length && existing.permissions.every((p, i) => p === permissions[i]);
+      if (!samePermissions) changes.permissions = permissions;
+      if (!isEmpty(changes)) {
+        await tx.iamRole.update({ where: { id: existing.id }, data: changes });
+        bump(updated, "iam_roles");
+      }
+    }
+    await addAudit(tx, created, [
+      {
+        id: seedId(`audit:${t.slug}:role.created:${role.key}`),
+        tenantId,
+        actorUserId: ownerId,
+        action: "role.created",
+        targetType: "iam_role",
+        targetId: roleId,
+        metadata: { key: role.key, name: role.name, permissions },
+        createdAt: at,
+      },
+    ]);
+  }
+}
+
+/** The tenant's teams and their members (only ever added), with the audit rows the app writes. */
+async function addTeams(tx: DbTx, persona: Persona, tenantId: string, ownerId: string, memberIds: Map<string, string>, now: Date, created: Counts) {
+  const t = persona.tenant!;
+  for (const team of t.teams ?? []) {
+    const teamAge = CREATED_DAYS_AGO[`${t.slug}:team:${team.name}`] ?? AGE_DAYS[persona.key];
+    const at = daysAgo(now, teamAge);
+    let row = await tx.team.findUnique({ where: { tenantId_name: { tenantId, name: team.name } }, select: { id: true } });
+    if (!row) {
+      row = await tx.team.create({
+        data: { id: seedId(`team:${t.slug}:${team.name}`), tenantId, name: team.name, createdAt: at, updatedAt: at },
+        select: { id: true },
+      });
+      bump(created, "teams");
+    }
+    const teamId = row.id;
+    const audit: AuditRow[] = [
+      { id: seedId(`audit:${t.slug}:team.created:${team.name}`), tenantId, actorUserId: ownerId, action: "team.created", targetType: "team", targetId: teamId, metadata: { name: team.name }, createdAt: at },
+    ];
+    const members = team.members.map((key, i) => {
+      const member = personas.find((p) => p.key === key)!;
+      const membership = member.memberships?.find((m) => m.persona === persona.key);
+      // Added when the team was made, or when they joined the tenant if that was later.
+      const addedDaysAgo = Math.min(teamAge, membership ? joinedDaysAgo(member, membership) : teamAge);
+      return {
+        id: seedId(`team-member:${t.slug}:${team.name}:${key}`),
+        tenantId,
+        teamId,
+        memberId: memberIds.get(`${persona.key}/${key}`)!,
+        createdAt: daysAgo(now, addedDaysAgo, i + 1),
+      };
+    });
+    const { count } = await tx.teamMember.createMany({ data: members, skipDuplicates: true });
+    bump(created, "team_members", count);
+    const rows = await tx.teamMember.findMany({ where: { teamId, memberId: { in: members.map((m) => m.memberId) } }, select: { id: true, memberId: true } });
+    for (const [i, m] of members.entries()) {
+      const teamMemberId = rows.find((r) => r.memberId === m.memberId)?.id ?? m.id;
+      audit.push({
+        id: seedId(`audit:${t.slug}:team.member_added:${team.name}:${team.members[i]}`),
+        tenantId,
+        actorUserId: ownerId,
+        action: "team.member_added",
+        targetType: "team",
+        targetId: teamId,
+        metadata: { memberId: m.memberId, teamMemberId },
+        createdAt: m.createdAt,
+      });
+    }
+    await addAudit(tx, created, audit);
+  }
+}
+
+/**
+ * A pending invitation from the owner to an address without an account. One per tenant and address:
+ * the pending one found (the seeded row, or one the app made since) is kept and repaired (role, member
+ * type, inviter; an expiry that passed moves `expiresInDays` ahead again; a revoked seeded one is
+ * pending again). Seeding sends no email (sendCount 0): "Resend" in the app delivers one to the dev
+ * mailbox. Once someone has an account with the address it is left alone, as their next sign-in
+ * accepts or has accepted it.
+ */
+async function upsertInvitation(
+  tx: DbTx,
+  persona: Persona,
+  tenantId: string,
+  ownerId: string,
+  inv: DemoInvitation,
+  now: Date,
+  created: Counts,
+  updated: Counts,
+) {
+  const t = persona.tenant!;
+  const email = inv.email.toLowerCase();
+  const taken = await tx.user.findFirst({ where: { email: { equals: email, mode: "insensitive" } }, select: { id: true } });
+  if (taken) return;
+  const fixedId = seedId(`invitation:${t.slug}:${email}`);
+  const rows = await tx.tenantInvitation.findMany({
+    where: { tenantId, email },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, status: true, role: true, memberType: true, inviterId: true, expiresAt: true, acceptedAt: true, acceptedById: true, createdAt: true },
+  });
+  const existing = rows.find((r) => r.status === "pending") ?? rows.find((r) => r.id === fixedId);
+  const stillFuture = !!existing && existing.status === "pending" && existing.expiresAt.getTime() > now.getTime();
+  const desired = {
+    status: "pending",
+    role: inv.role,
+    memberType: inv.memberType,
+    inviterId: ownerId,
+    expiresAt: stillFuture ? existing.expiresAt : inDays(now, inv.expiresInDays),
+    acceptedAt: null,
+    acceptedById: null,
+  };
+  let invitationId: string;
+  let createdAt: Date;
+  if (!existing) {
+    const row = await tx.tenantInvitation.create({
+      data: { id: fixedId, tenantId, email, ...desired, createdAt: now, lastSentAt: null, sendCount: 0 },
+      select: { id: true, createdAt: true },
+    });
+    bump(created, "tenant_invitations");
+    invitationId = row.id;
+    createdAt = row.createdAt;
+  } else {
+    invitationId = existing.id;
+    createdAt = existing.createdAt;
+    const changes = changedFields(existing, desired);
+    if (!isEmpty(changes)) {
+      await tx.tenantInvitation.update({ where: { id: existing.id }, data: changes });
+      bump(updated, "tenant_invitations");
+    }
+  }
+  await addAudit(tx, created, [
+    {
+      id: seedId(`audit:${t.slug}:invitation.created:${email}`),
+      tenantId,
+      actorUserId: ownerId,
+      action: "invitation.created",
+      targetType: "invitation",
+      targetId: invitationId,
+      metadata: { role: inv.role, memberType: inv.memberType },
+      createdAt,
+    },
+  ]);
 }
 
 function projectRows(persona: Persona, tenantId: string, ownerId: string, now: Date) {

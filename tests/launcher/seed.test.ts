@@ -11,13 +11,15 @@ import { createDatabase, dropDatabase } from "../helpers/db-admin";
 import { getAuth } from "@/server/auth";
 import { createPrismaClient, prisma } from "@/server/db/client";
 import { withDatabase } from "@/server/db/database-url";
+import { normalizeRolePermissions } from "@/server/domain/rbac/iam-roles";
+import { resolvePermissions } from "@/server/domain/rbac/resolve-permissions";
 import { DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, getPersona, personas } from "@/server/domain/seed/personas";
 
 const DAY = 24 * 60 * 60 * 1000;
 
 /** Every row of every table the seed touches, updated_at included, in a stable order. */
 async function snapshot() {
-  const [users, accounts, tenants, members, projects, audit, consents, roles] = await Promise.all([
+  const [users, accounts, tenants, members, projects, audit, consents, roles, iamRoles, teams, teamMembers, invitations] = await Promise.all([
     prisma.user.findMany({ orderBy: { id: "asc" } }),
     prisma.account.findMany({ orderBy: { id: "asc" } }),
     prisma.tenant.findMany({ orderBy: { id: "asc" } }),
@@ -26,14 +28,26 @@ async function snapshot() {
     prisma.auditLog.findMany({ orderBy: { id: "asc" } }),
     prisma.userPrivacyConsent.findMany({ orderBy: { id: "asc" } }),
     prisma.platformRoleAssignment.findMany({ orderBy: { id: "asc" } }),
+    prisma.iamRole.findMany({ orderBy: { id: "asc" } }),
+    prisma.team.findMany({ orderBy: { id: "asc" } }),
+    prisma.teamMember.findMany({ orderBy: { id: "asc" } }),
+    prisma.tenantInvitation.findMany({ orderBy: { id: "asc" } }),
   ]);
-  return { users, accounts, tenants, members, projects, audit, consents, roles };
+  return { users, accounts, tenants, members, projects, audit, consents, roles, iamRoles, teams, teamMembers, invitations };
 }
 
 async function tenantOf(key: Parameters<typeof getPersona>[0]) {
   const owner = await prisma.user.findUniqueOrThrow({ where: { email: getPersona(key).email } });
   const m = await prisma.tenantMember.findFirstOrThrow({ where: { userId: owner.id }, include: { tenant: true } });
   return m.tenant;
+}
+
+const NEWHIRE = `newhire@${DEMO_EMAIL_DOMAIN}`;
+const ANALYST_PERMISSIONS = ["tenant:read", "project:read", "project:update", "member:read", "team:read", "role:read", "usage:read", "billing:read"];
+
+async function membershipsOf(key: Parameters<typeof getPersona>[0]) {
+  const user = await prisma.user.findUniqueOrThrow({ where: { email: getPersona(key).email } });
+  return prisma.tenantMember.findMany({ where: { userId: user.id }, orderBy: { createdAt: "asc" }, include: { tenant: true } });
 }
 
 let firstRun: Awaited<ReturnType<typeof seed>>;
@@ -48,7 +62,17 @@ describe("personas.ts", () => {
   });
 
   it("has one persona per key, each on the reserved demo domain", () => {
-    expect(personas.map((p) => p.key).sort()).toEqual(["canceled", "guest", "outOfCredits", "paid", "pastDue", "platformAdmin", "trial"]);
+    expect(personas.map((p) => p.key).sort()).toEqual([
+      "analyst",
+      "canceled",
+      "guest",
+      "multiTenant",
+      "outOfCredits",
+      "paid",
+      "pastDue",
+      "platformAdmin",
+      "trial",
+    ]);
     expect(new Set(personas.map((p) => p.email)).size).toBe(personas.length);
     for (const p of personas) expect(p.email.endsWith(`@${DEMO_EMAIL_DOMAIN}`)).toBe(true);
     expect(DEMO_PASSWORD.length).toBeGreaterThanOrEqual(8); // Better Auth's minPasswordLength
@@ -57,7 +81,17 @@ describe("personas.ts", () => {
 
 describe("seed", () => {
   it("creates every persona as ARCHITECTURE.md describes it", async () => {
-    expect(firstRun.created).toMatchObject({ users: personas.length, user_accounts: personas.length, tenants: 5, platform_role_assignments: 1 });
+    expect(firstRun.created).toMatchObject({
+      users: personas.length,
+      user_accounts: personas.length,
+      tenants: 5,
+      tenant_members: 9, // 5 owners, the guest, the multi-tenant user twice, the analyst
+      platform_role_assignments: 1,
+      iam_roles: 1,
+      teams: 1,
+      team_members: 2,
+      tenant_invitations: 1,
+    });
     const now = Date.now();
 
     const trial = await tenantOf("trial");
@@ -91,6 +125,54 @@ describe("seed", () => {
     expect(guest.memberships).toHaveLength(1);
     expect(guest.memberships[0]).toMatchObject({ tenantId: (await tenantOf("paid")).id, role: "guest", memberType: "guest" });
 
+    // The multi-tenant user: admin in Northwind (the older membership, so sessions start there), member in Brightline.
+    const multi = await membershipsOf("multiTenant");
+    expect(multi.map((m) => [m.tenant.name, m.role, m.memberType])).toEqual([
+      ["Northwind Analytics", "admin", "member"],
+      ["Brightline Studio", "member", "member"],
+    ]);
+    expect(multi[0]!.createdAt.getTime()).toBeLessThan(multi[1]!.createdAt.getTime());
+    for (const m of multi) expect(m.createdAt.getTime()).toBeGreaterThanOrEqual(m.tenant.createdAt.getTime());
+
+    // The plans still fit: Northwind (pro, 20 seats) and Brightline (starter, 3 seats).
+    const paidTenant = await tenantOf("paid");
+    expect(await prisma.tenantMember.count({ where: { tenantId: paidTenant.id, memberType: "member" } })).toBe(3);
+    expect(await prisma.tenantMember.count({ where: { tenantId: trial.id } })).toBe(2);
+
+    // The custom role, and the analyst who holds it: effective permissions are exactly the role's set.
+    const role = await prisma.iamRole.findUniqueOrThrow({ where: { tenantId_key: { tenantId: paidTenant.id, key: "analyst" } } });
+    expect(role).toMatchObject({ name: "Analyst", description: "Reads everything, edits projects" });
+    expect([...role.permissions].sort()).toEqual([...ANALYST_PERMISSIONS].sort());
+    expect(role.permissions).toEqual(normalizeRolePermissions(ANALYST_PERMISSIONS)); // stored as iam-roles.ts stores roles
+    const analyst = await membershipsOf("analyst");
+    expect(analyst).toHaveLength(1);
+    expect(analyst[0]).toMatchObject({ tenantId: paidTenant.id, role: "analyst", memberType: "member" });
+    const effective = await resolvePermissions(prisma, { tenantId: paidTenant.id, role: analyst[0]!.role, memberType: analyst[0]!.memberType });
+    expect([...effective].sort()).toEqual([...role.permissions].sort());
+
+    // The team: the owner and the multi-tenant user, through their Northwind memberships.
+    const team = await prisma.team.findUniqueOrThrow({
+      where: { tenantId_name: { tenantId: paidTenant.id, name: "Data Science" } },
+      include: { members: { include: { member: { include: { user: true } } } } },
+    });
+    expect(team.members).toHaveLength(2);
+    expect(team.members.map((m) => m.member.user.email).sort()).toEqual([getPersona("multiTenant").email, getPersona("paid").email].sort());
+    for (const m of team.members) expect(m).toMatchObject({ tenantId: paidTenant.id, member: { tenantId: paidTenant.id } });
+
+    // The pending invitation: to an address with no account, from the owner, expiring in 7 days.
+    const invitations = await prisma.tenantInvitation.findMany({ where: { email: NEWHIRE } });
+    expect(invitations).toHaveLength(1);
+    expect(invitations[0]).toMatchObject({
+      tenantId: paidTenant.id,
+      role: "member",
+      memberType: "member",
+      status: "pending",
+      inviterId: (await prisma.user.findUniqueOrThrow({ where: { email: getPersona("paid").email } })).id,
+    });
+    expect(Math.round((invitations[0]!.expiresAt.getTime() - now) / DAY)).toBe(7);
+    expect(await prisma.user.count({ where: { email: NEWHIRE } })).toBe(0);
+    expect(await prisma.tenantInvitation.count()).toBe(1);
+
     // The platform admin: a role assignment and no tenant.
     const admin = await prisma.user.findUniqueOrThrow({
       where: { email: getPersona("platformAdmin").email },
@@ -122,10 +204,15 @@ describe("seed", () => {
       expect(result.user.email).toBe(p.email);
       const session = await prisma.session.findUniqueOrThrow({ where: { token: result.token } });
       if (p.tenant) expect(session.activeOrganizationId).toBe((await tenantOf(p.key)).id);
-      if (p.key === "guest") expect(session.activeOrganizationId).toBe((await tenantOf("paid")).id);
+      // Members of other tenants start in their first (oldest) membership: the guest, the analyst and
+      // the multi-tenant user all in Northwind.
+      if (p.memberships) expect(session.activeOrganizationId).toBe((await tenantOf(p.memberships[0]!.persona)).id);
     }
-    // Signing in provisioned no tenant for the platform admin or the guest.
+    expect(await prisma.session.count({ where: { user: { email: getPersona("multiTenant").email }, activeOrganizationId: (await tenantOf("paid")).id } })).toBe(1);
+    // Signing in provisioned no tenant for the platform admin or the members of other tenants, and
+    // accepted no invitation (none goes to a persona).
     expect(await prisma.tenant.count()).toBe(5);
+    expect(await prisma.tenantInvitation.count({ where: { status: "pending" } })).toBe(1);
     await expect(
       getAuth().api.signInEmail({ body: { email: getPersona("paid").email, password: "not-the-password" } }),
     ).rejects.toThrow(/invalid email or password/i);
@@ -162,6 +249,36 @@ describe("seed", () => {
     expect(quiet.updated).toEqual({});
   });
 
+  it("puts the custom role back, moves an expired invitation forward, and never makes a second invitation", async () => {
+    const paid = await tenantOf("paid");
+    await prisma.iamRole.update({
+      where: { tenantId_key: { tenantId: paid.id, key: "analyst" } },
+      data: { name: "Renamed", permissions: ["tenant:read", "project:read", "member:invite"] },
+    });
+    const [invitation] = await prisma.tenantInvitation.findMany({ where: { email: NEWHIRE } });
+    await prisma.tenantInvitation.update({ where: { id: invitation!.id }, data: { expiresAt: new Date(Date.now() - DAY) } });
+
+    const repaired = await seed(prisma);
+    expect(repaired.created).toEqual({});
+    expect(repaired.updated).toEqual({ iam_roles: 1, tenant_invitations: 1 });
+    const role = await prisma.iamRole.findUniqueOrThrow({ where: { tenantId_key: { tenantId: paid.id, key: "analyst" } } });
+    expect(role.name).toBe("Analyst");
+    expect([...role.permissions].sort()).toEqual([...ANALYST_PERMISSIONS].sort());
+    const after = await prisma.tenantInvitation.findMany({ where: { email: NEWHIRE } });
+    expect(after).toHaveLength(1);
+    expect(after[0]).toMatchObject({ id: invitation!.id, status: "pending" });
+    expect(Math.round((after[0]!.expiresAt.getTime() - Date.now()) / DAY)).toBe(7);
+
+    // A revoked demo invitation is pending again; still one row.
+    await prisma.tenantInvitation.update({ where: { id: invitation!.id }, data: { status: "revoked" } });
+    expect((await seed(prisma)).updated).toEqual({ tenant_invitations: 1 });
+    expect(await prisma.tenantInvitation.findMany({ where: { email: NEWHIRE } })).toMatchObject([{ id: invitation!.id, status: "pending" }]);
+
+    const quiet = await seed(prisma);
+    expect(quiet.created).toEqual({});
+    expect(quiet.updated).toEqual({});
+  });
+
   it("lets two first-run seeds race on an empty database without duplicates or errors", async () => {
     const serverUrl = inject("testDbServerUrl");
     const name = `${process.env.TEST_DATABASE_NAME}_race`;
@@ -174,6 +291,9 @@ describe("seed", () => {
       expect([ra.created.users ?? 0, rb.created.users ?? 0].sort()).toEqual([0, personas.length]);
       expect(await a.user.count()).toBe(personas.length);
       expect(await a.tenant.count()).toBe(5);
+      expect(await a.tenantMember.count()).toBe(9);
+      expect(await a.teamMember.count()).toBe(2);
+      expect(await a.tenantInvitation.count()).toBe(1);
     } finally {
       await Promise.all([a.$disconnect(), b.$disconnect()]);
       await dropDatabase(serverUrl, name);
