@@ -17,6 +17,7 @@ import { AppError, notFound } from "@/server/domain/errors";
 import { lockTenantSeats } from "@/server/domain/tenancy/seat-limits";
 import { plainText } from "@/server/domain/validation";
 import { allPermissions, builtInRoles, isBuiltInRole, isPermission, rolePermissions, type BuiltInRole, type Permission } from "./permissions";
+import { slugBase } from "@/server/domain/slug";
 
 /** Who acts, as tenantProcedure resolved them. */
 export interface TenantActor {
@@ -78,14 +79,7 @@ export function assertWithinActor(actor: TenantActor, permissions: readonly Perm
 
 /** A key for tenant_members.role: slug of the name, never a built-in name, unique in the tenant. */
 function baseKeyFor(name: string): string {
-  const slug = name
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 40);
-  return slug || "role";
+  return slugBase(name) || "role";
 }
 
 async function uniqueKey(db: DbTx, tenantId: string, name: string): Promise<string> {

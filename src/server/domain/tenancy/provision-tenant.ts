@@ -3,18 +3,13 @@ import type { Db, DbTx } from "@/server/db/client";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { DEFAULT_PLAN, plans } from "@/server/domain/plans/plans";
 import { recordSignUpConsents, type SignUpConsents } from "@/server/domain/privacy/consents";
+import { slugBase } from "@/server/domain/slug";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** A unique-enough tenant slug: the name's slug plus 6 random hex characters. */
 export function slugify(name: string): string {
-  const base = name
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 40);
-  return `${base || "workspace"}-${randomBytes(3).toString("hex")}`;
+  return `${slugBase(name) || "workspace"}-${randomBytes(3).toString("hex")}`;
 }
 
 export interface ProvisionTenantInput {
