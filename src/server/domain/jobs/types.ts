@@ -1,0 +1,41 @@
+import type { DbTx } from "@/server/db/client";
+
+// The contract between code that needs work done later and the runners that do it. A job is a
+// plain, idempotent async function registered by name (src/server/domain/jobs/registry.ts); the
+// local runner (Postgres jobs table) and the Trigger.dev tasks in trigger/ both call the same one.
+
+export interface JobContext {
+  db: DbTx;
+  /** 1 on the first run; a retry after a crash or an error gets the next number. */
+  attempt: number;
+  jobId: string;
+}
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  /** Backoff before attempt n+1: min(maxDelayMs, baseDelayMs * 2^(n-1)), with jitter. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export interface JobDefinition<P = unknown> {
+  name: string;
+  /** Parses and validates the payload (zod); a payload that fails is a permanent failure, not a retry. */
+  parse: (payload: unknown) => P;
+  run: (payload: P, ctx: JobContext) => Promise<unknown>;
+  retry?: Partial<RetryPolicy>;
+  /** Cron expression (5 fields, UTC) for scheduled jobs; the runner enqueues one per period. */
+  cron?: string;
+}
+
+export interface EnqueueOptions {
+  /** The same key twice runs the job once (the local runner's unique index; Trigger.dev's idempotencyKey). */
+  idempotencyKey?: string;
+  /** Run no earlier than this many milliseconds from now. */
+  delayMs?: number;
+}
+
+/** An error that retrying cannot fix (bad payload, a 4xx from a provider): the job fails at once. */
+export class PermanentJobError extends Error {
+  override name = "PermanentJobError";
+}
