@@ -26,6 +26,7 @@ import { builtInRoles, isBuiltInRole } from "@/server/domain/rbac/permissions";
 import {
   DEMO_PASSWORD,
   DEMO_TOTP_SECRET,
+  demoJobs,
   personas,
   type DemoCustomRole,
   type DemoInvitation,
@@ -338,6 +339,7 @@ export async function seed(db: Db, opts: { now?: Date; authSecret?: string } = {
         if (persona.twoFactor) await upsertTwoFactor(tx, persona, userId, authSecret, now, created, updated);
         await addConsents(tx, persona, userId, now, created);
       }
+      await addJobs(tx, userIds, tenantIds, now, created);
     },
     { maxWait: 15_000, timeout: 60_000 },
   );
@@ -663,6 +665,39 @@ async function addProjects(tx: DbTx, persona: Persona, tenantId: string, ownerId
   const rows = projectRows(persona, tenantId, ownerId, now);
   const { count } = await tx.project.createMany({ data: rows, skipDuplicates: true });
   bump(created, "projects", count);
+}
+
+/**
+ * The demo rows of the jobs table (personas.ts demoJobs), for the platform jobs page. Only ever added:
+ * an admin's retry or cancel, or the runner finishing a job, is demo use, not drift to repair.
+ */
+async function addJobs(tx: DbTx, userIds: Map<PersonaKey, string>, tenantIds: Map<PersonaKey, string>, now: Date, created: Counts) {
+  const minutes = (n: number) => new Date(now.getTime() + n * 60_000);
+  const rows: Prisma.JobCreateManyInput[] = demoJobs.map((job) => {
+    const createdAt = minutes(-job.createdMinutesAgo);
+    const runAt = minutes(job.runInMinutes);
+    const done = job.status === "succeeded" || job.status === "failed";
+    const tenantId = tenantIds.get(job.persona);
+    return {
+      id: seedId(`job:${job.key}`),
+      name: job.name,
+      status: job.status,
+      idempotencyKey: `seed:${job.key}`,
+      // notifications.deliver takes the outbox row's id; the rest tells a reader of the jobs page what it was for.
+      payload: { outboxId: seedId(`outbox:${job.key}`), ...job.payload, userId: userIds.get(job.persona)!, ...(tenantId ? { tenantId } : {}) },
+      attempts: job.attempts,
+      maxAttempts: job.maxAttempts,
+      runAt,
+      lastError: job.lastError ?? null,
+      ...(job.result ? { result: job.result } : {}),
+      startedAt: job.attempts > 0 ? (done ? runAt : minutes(-1)) : null,
+      finishedAt: done ? minutes(Math.min(job.runInMinutes + 1, 0)) : null,
+      createdAt,
+      updatedAt: done ? minutes(Math.min(job.runInMinutes + 1, 0)) : job.attempts > 0 ? minutes(-1) : createdAt,
+    };
+  });
+  const { count } = await tx.job.createMany({ data: rows, skipDuplicates: true });
+  bump(created, "jobs", count);
 }
 
 type AuditRow = Prisma.AuditLogCreateManyInput;

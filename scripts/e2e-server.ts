@@ -49,6 +49,12 @@ async function main() {
   await seed(prisma, { authSecret });
   await prisma.$disconnect();
 
+  // The job runner delivers the emails the e2e tests open in the dev mailbox (its own process, as in production).
+  const worker = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "scripts/worker.ts"], {
+    stdio: "inherit",
+    env: { ...process.env, DATABASE_URL: databaseUrl, JOBS_POLL_MS: "200", JOBS_CONCURRENCY: "4", RESEND_API_KEY: "", TRIGGER_SECRET_KEY: "" },
+  });
+
   const nextBin = path.resolve("node_modules/next/dist/bin/next");
   const child = spawn(process.execPath, [nextBin, "start", "-p", String(PORT)], {
     stdio: "inherit",
@@ -64,12 +70,14 @@ async function main() {
     },
   });
   const stop = async () => {
+    worker.kill("SIGTERM");
     child.kill("SIGTERM");
     await embedded?.stop();
   };
   process.on("SIGINT", () => void stop().then(() => process.exit(0)));
   process.on("SIGTERM", () => void stop().then(() => process.exit(0)));
   child.on("exit", async (code) => {
+    worker.kill("SIGTERM");
     await embedded?.stop();
     process.exit(code ?? 1);
   });

@@ -1,5 +1,8 @@
 import { z } from "zod";
 import { emailKeys } from "@/server/providers/email/keys";
+import { pushKeys } from "@/server/providers/push/keys";
+import { smsKeys } from "@/server/providers/sms/keys";
+import { jobsKeys } from "@/server/providers/jobs/keys";
 
 // The one typed view of the environment. Every provider key is optional: without it the
 // category runs on its local default. Providers declare their own keys next to their code.
@@ -41,6 +44,9 @@ const schema = z.object({
     )
     .optional(),
   ...emailKeys,
+  ...smsKeys,
+  ...pushKeys,
+  ...jobsKeys,
 });
 
 export type Env = z.infer<typeof schema>;

@@ -53,6 +53,7 @@ export async function runDevLauncher(argv: string[]): Promise<number> {
   writeLock({ launcherPid: process.pid, port, startedAt: new Date().toISOString() });
 
   let db: OpenDatabase | undefined;
+  let jobs: DevJobRunner | undefined;
   try {
     // ---- database ----
     db = await openDatabase({ embedded: "start", log: log.info });
@@ -81,6 +82,9 @@ export async function runDevLauncher(argv: string[]): Promise<number> {
     const prepared = Date.now();
     checkpoint();
 
+    // ---- the local job runner (next runs in a child process, so the runner lives here) ----
+    jobs = await startDevJobRunner(log);
+
     // ---- next dev ----
     const secret = resolveAuthSecret({ BETTER_AUTH_SECRET: process.env.BETTER_AUTH_SECRET || undefined, NODE_ENV: "development" });
     const mailbox = process.env.RESEND_API_KEY ? "Resend (RESEND_API_KEY is set)" : `${appUrl}/dev/mailbox`;
@@ -92,6 +96,7 @@ export async function runDevLauncher(argv: string[]): Promise<number> {
         `  - App:          ${appUrl}`,
         `  - Database:     ${db.description}`,
         `  - Mailbox:      ${mailbox}`,
+        `  - Jobs:         ${jobs.description}`,
         `  - Demo logins:  ${personas.length} personas listed on ${appUrl}/sign-in, e.g. ${demo.email} / ${DEMO_PASSWORD}`,
         `  - Prepared in ${seconds(prepared - started)} (database ${seconds(dbReady - started)}, migrations ${seconds(migrated - dbReady)}${seededNote}); starting next dev...`,
         "",
@@ -131,6 +136,11 @@ export async function runDevLauncher(argv: string[]): Promise<number> {
     if (error instanceof StartAborted || received) return 0;
     throw error;
   } finally {
+    // Before PostgreSQL: the runner finishes the job in progress (it would be retried after its lease anyway).
+    if (jobs) {
+      log.info("Stopping the job runner...");
+      await jobs.stop();
+    }
     if (db?.startedHere) {
       log.info("Stopping PostgreSQL...");
       await db.stop();
@@ -138,5 +148,45 @@ export async function runDevLauncher(argv: string[]): Promise<number> {
     }
     removeLock();
     for (const s of SHUTDOWN_SIGNALS) process.off(s, onSignal);
+  }
+}
+
+interface DevJobRunner {
+  description: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The local job runner, in the launcher process (DATABASE_URL is set by now). With TRIGGER_SECRET_KEY
+ * jobs go to Trigger.dev (run `npx trigger.dev@4.8.3 dev` next to this). A runner that cannot start (a
+ * job module that throws at import) is reported without keeping the app from starting.
+ */
+async function startDevJobRunner(log: ReturnType<typeof createLogger>): Promise<DevJobRunner> {
+  if (process.env.TRIGGER_SECRET_KEY) {
+    return { description: "Trigger.dev (TRIGGER_SECRET_KEY is set; run `npx trigger.dev@4.8.3 dev`)", stop: async () => undefined };
+  }
+  try {
+    const { prisma } = await import("@/server/db/client");
+    await import("../../trigger/jobs");
+    const { listJobs, startRunner } = await import("@/server/domain/jobs");
+    const controller = new AbortController();
+    const done = startRunner({
+      db: prisma,
+      concurrency: 2,
+      pollMs: 1000,
+      signal: controller.signal,
+      log: (line) => log.info(`jobs: ${line}`),
+    }).catch((error: unknown) => log.warn(`The job runner stopped: ${(error as Error).message ?? String(error)}`));
+    return {
+      description: `local runner in this process (${listJobs().length} job(s) registered; npm run worker in production)`,
+      stop: async () => {
+        controller.abort();
+        await done;
+        await prisma.$disconnect();
+      },
+    };
+  } catch (error) {
+    log.warn(`Could not start the local job runner: ${(error as Error).message ?? String(error)}`);
+    return { description: "not running (see the warning above)", stop: async () => undefined };
   }
 }

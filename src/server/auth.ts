@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { betterAuth } from "better-auth";
 import { APIError } from "better-auth/api";
 import { prismaAdapter } from "better-auth/adapters/prisma";
@@ -9,12 +10,11 @@ import { localeFromHeaders } from "@/i18n/locale-from-request";
 import { translatorFor } from "@/i18n/translator";
 import { resolveAuthSecret } from "@/server/auth-secret";
 import { prisma } from "@/server/db/client";
-import { sendTemplateEmail } from "@/server/domain/notifications/send-email";
+import { notify } from "@/server/domain/notifications/notify";
 import { recordSignUpConsents, signUpConsentsSchema } from "@/server/domain/privacy/consents";
 import { rolePermissions, statements } from "@/server/domain/rbac/permissions";
 import { acceptPendingInvitationsForUser, hasPendingInvitation } from "@/server/domain/tenancy/invitations/accept-invitation";
 import { provisionTenantForNewUser } from "@/server/domain/tenancy/single-tenant";
-import { emailProvider } from "@/server/providers/email";
 
 // Better Auth's organization plugin checks its own endpoints against the same matrix the tRPC layer uses.
 const ac = createAccessControl(statements);
@@ -41,6 +41,10 @@ const organizationPaths = [
   "remove-member", "remove-team", "remove-team-member", "set-active", "set-active-team", "update", "update-member-role",
   "update-role", "update-team",
 ].map((p) => `/organization/${p}`);
+
+// The emails below are queued (notify) and sent by the notifications.deliver job. Each link carries a
+// fresh token, so a hash of it names the send: a retried callback queues it once, a new request anew.
+const linkKey = (url: string) => createHash("sha256").update(url).digest("base64url").slice(0, 32);
 
 // Paths that create a session from an emailed link alone. The twoFactor plugin only guards password
 // sign-in, so accounts with two-factor on (all platform staff) must not get a session this way.
@@ -79,10 +83,11 @@ function createAuth() {
         await prisma.user.update({ where: { id: user.id }, data: { emailVerified: true } });
       },
       sendResetPassword: async ({ user, url }, request) => {
-        await sendTemplateEmail(emailProvider, {
-          template: "resetPassword",
-          to: user.email,
-          props: { locale: localeFromHeaders(request?.headers), name: user.name, url },
+        await notify(prisma, {
+          event: "auth.reset-password",
+          recipients: [{ email: user.email, locale: localeFromHeaders(request?.headers) }],
+          data: { name: user.name, url },
+          idempotencyKey: `reset-password:${linkKey(url)}`,
         });
       },
     },
@@ -90,10 +95,11 @@ function createAuth() {
       sendOnSignUp: true,
       autoSignInAfterVerification: true,
       sendVerificationEmail: async ({ user, url }, request) => {
-        await sendTemplateEmail(emailProvider, {
-          template: "verifyEmail",
-          to: user.email,
-          props: { locale: localeFromHeaders(request?.headers), name: user.name, url },
+        await notify(prisma, {
+          event: "auth.verify-email",
+          recipients: [{ email: user.email, locale: localeFromHeaders(request?.headers) }],
+          data: { name: user.name, url },
+          idempotencyKey: `verify-email:${linkKey(url)}`,
         });
       },
     },
@@ -178,10 +184,11 @@ function createAuth() {
         disableSignUp: true,
         expiresIn: 60 * 10,
         sendMagicLink: async ({ email, url }, ctx) => {
-          await sendTemplateEmail(emailProvider, {
-            template: "magicLink",
-            to: email,
-            props: { locale: localeFromHeaders(ctx?.request?.headers ?? ctx?.headers), url },
+          await notify(prisma, {
+            event: "auth.magic-link",
+            recipients: [{ email, locale: localeFromHeaders(ctx?.request?.headers ?? ctx?.headers) }],
+            data: { url },
+            idempotencyKey: `magic-link:${linkKey(url)}`,
           });
         },
       }),

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { getAuth } from "@/server/auth";
 import { prisma } from "@/server/db/client";
 import { signUpAndSignIn } from "../helpers/auth";
+import { drainJobs } from "../helpers/jobs";
 
 const ORGANIZATION_PATHS = [
   "accept-invitation", "cancel-invitation", "create", "delete", "invite-member", "leave", "list", "list-members",
@@ -41,6 +42,7 @@ describe("two-factor accounts and emailed links", () => {
 
     const followMagicLink = async (email: string) => {
       await getAuth().api.signInMagicLink({ body: { email, callbackURL: "/projects" }, headers: new Headers() });
+      await drainJobs(prisma);
       const mail = await prisma.devMailboxMessage.findFirstOrThrow({ where: { to: email, subject: "Your sign-in link" }, orderBy: { createdAt: "desc" } });
       const url = mail.html.match(/href="(http[^"]+magic-link\/verify[^"]+)"/)![1]!.replaceAll("&amp;", "&");
       const res = await getAuth().handler(new Request(url));

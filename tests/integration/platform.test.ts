@@ -29,6 +29,7 @@ import {
 } from "../helpers/auth";
 import { callProcedure, listProcedures } from "../helpers/procedures";
 import { errorShapeOf, expectTRPCError, trpcErrorOf } from "../helpers/trpc-errors";
+import { drainJobs } from "../helpers/jobs";
 
 const TOKEN = "internal-test-token-0123456789abcdefghijklmnop";
 const STAFF_DOMAIN = "staff.example.com";
@@ -59,6 +60,7 @@ async function createAdmin(email: string, name?: string) {
  * password, then (until the reset marks the address verified, see the report) verifies the address.
  */
 async function completePasswordSetup(email: string, password = TEST_PASSWORD) {
+  await drainJobs(prisma);
   const mail = await prisma.devMailboxMessage.findFirstOrThrow({ where: { to: email }, orderBy: { createdAt: "desc" } });
   const token = /\/reset-password\/([A-Za-z0-9_-]+)/.exec(mail.text)?.[1];
   expect(token, "reset link in the password setup email").toBeTruthy();
@@ -191,6 +193,7 @@ describe("internal procedures (service token)", () => {
     expect(audit[0]!.metadata).toEqual({ role: "platform_admin", via: "internal_api", userCreated: true });
     expect(JSON.stringify(audit[0]!.metadata)).not.toContain(email);
 
+    await drainJobs(prisma);
     const mails = await prisma.devMailboxMessage.findMany({ where: { to: email } });
     expect(mails).toHaveLength(1);
     expect(mails[0]!.text).toMatch(/\/api\/auth\/reset-password\/[A-Za-z0-9_-]+/);
@@ -209,6 +212,7 @@ describe("internal procedures (service token)", () => {
     expect(again).toEqual({ userId: first.userId, email, userCreated: false, roleGranted: false, passwordSetupEmail: "not_needed" });
     expect(await prisma.platformRoleAssignment.count({ where: { userId: first.userId } })).toBe(1);
     expect(await prisma.auditLog.count({ where: { targetId: first.userId } })).toBe(1);
+    await drainJobs(prisma);
     expect(await prisma.devMailboxMessage.count({ where: { to: email } })).toBe(1);
 
     // Racing calls for a new address make one user, one assignment and one email.
@@ -217,6 +221,7 @@ describe("internal procedures (service token)", () => {
     expect(results.filter((r) => r.userCreated)).toHaveLength(1);
     expect(new Set(results.map((r) => r.userId)).size).toBe(1);
     expect(await prisma.platformRoleAssignment.count({ where: { user: { email: raced } } })).toBe(1);
+    await drainJobs(prisma);
     expect(await prisma.devMailboxMessage.count({ where: { to: raced } })).toBe(1);
   });
 

@@ -10,11 +10,13 @@ import { CURRENT_POLICY_VERSION } from "@/server/domain/privacy/consents";
 import { provisionPersonalTenant } from "@/server/domain/tenancy/provision-tenant";
 import { anonymousCaller, callerFor, cookieHeaderFrom, signIn, signUp, TEST_PASSWORD, uniqueEmail } from "../helpers/auth";
 import { expectTRPCError, trpcErrorOf } from "../helpers/trpc-errors";
+import { drainJobs } from "../helpers/jobs";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The verification link in the newest email to `to`, as a user would click it. */
 async function verificationLinkFor(to: string): Promise<string> {
+  await drainJobs(prisma);
   const mail = await prisma.devMailboxMessage.findFirstOrThrow({ where: { to }, orderBy: { createdAt: "desc" } });
   const href = mail.html.match(/href="([^"]*\/api\/auth\/verify-email\?[^"]*)"/)?.[1];
   if (!href) throw new Error(`No verification link in: ${mail.html.slice(0, 500)}`);
@@ -67,6 +69,7 @@ describe("me.signUp", () => {
       metadata: { plan: "starter", billingState: "trial" },
     });
 
+    await drainJobs(prisma);
     const mails = await prisma.devMailboxMessage.findMany({ where: { to: email } });
     expect(mails).toHaveLength(1);
     expect(mails[0]).toMatchObject({ subject: "Verify your email address", tags: { template: "verifyEmail", locale: "en" } });
@@ -173,6 +176,7 @@ describe("me.signUp refusals", () => {
       tenants: await prisma.tenant.count(),
       consents: await prisma.userPrivacyConsent.count(),
       mails: await prisma.devMailboxMessage.count(),
+      queued: await prisma.notificationOutbox.count(),
     });
     const before = await counts();
     await expectTRPCError(

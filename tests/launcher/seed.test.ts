@@ -13,13 +13,13 @@ import { createPrismaClient, prisma } from "@/server/db/client";
 import { withDatabase } from "@/server/db/database-url";
 import { normalizeRolePermissions } from "@/server/domain/rbac/iam-roles";
 import { resolvePermissions } from "@/server/domain/rbac/resolve-permissions";
-import { DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, getPersona, personas } from "@/server/domain/seed/personas";
+import { DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, demoJobs, getPersona, personas } from "@/server/domain/seed/personas";
 
 const DAY = 24 * 60 * 60 * 1000;
 
 /** Every row of every table the seed touches, updated_at included, in a stable order. */
 async function snapshot() {
-  const [users, accounts, tenants, members, projects, audit, consents, roles, iamRoles, teams, teamMembers, invitations] = await Promise.all([
+  const [users, accounts, tenants, members, projects, audit, consents, roles, iamRoles, teams, teamMembers, invitations, jobs] = await Promise.all([
     prisma.user.findMany({ orderBy: { id: "asc" } }),
     prisma.account.findMany({ orderBy: { id: "asc" } }),
     prisma.tenant.findMany({ orderBy: { id: "asc" } }),
@@ -32,8 +32,9 @@ async function snapshot() {
     prisma.team.findMany({ orderBy: { id: "asc" } }),
     prisma.teamMember.findMany({ orderBy: { id: "asc" } }),
     prisma.tenantInvitation.findMany({ orderBy: { id: "asc" } }),
+    prisma.job.findMany({ orderBy: { id: "asc" } }),
   ]);
-  return { users, accounts, tenants, members, projects, audit, consents, roles, iamRoles, teams, teamMembers, invitations };
+  return { users, accounts, tenants, members, projects, audit, consents, roles, iamRoles, teams, teamMembers, invitations, jobs };
 }
 
 async function tenantOf(key: Parameters<typeof getPersona>[0]) {
@@ -91,6 +92,7 @@ describe("seed", () => {
       teams: 1,
       team_members: 2,
       tenant_invitations: 1,
+      jobs: demoJobs.length,
     });
     const now = Date.now();
 
@@ -185,6 +187,14 @@ describe("seed", () => {
     expect(await prisma.auditLog.count({ where: { action: "tenant.created" } })).toBe(5);
     expect(await prisma.auditLog.count({ where: { action: "project.deleted" } })).toBe(1);
     expect(await prisma.userPrivacyConsent.count()).toBe(personas.length * 3);
+
+    // Jobs for the platform jobs page: one of each state a visitor should see, the failed one with its error.
+    const jobs = await prisma.job.findMany({ orderBy: { createdAt: "asc" } });
+    expect(jobs.map((j) => j.status).sort()).toEqual(["failed", "queued", "retrying", "succeeded"]);
+    const failed = jobs.find((j) => j.status === "failed")!;
+    expect(failed).toMatchObject({ name: "notifications.deliver", attempts: 5, maxAttempts: 5 });
+    expect(failed.lastError).toMatch(/Resend API error 503/);
+    expect(jobs.find((j) => j.status === "queued")!.runAt.getTime()).toBeGreaterThan(now);
   });
 
   it("gives ids the app's validators accept (projects are UUIDs)", async () => {

@@ -18,6 +18,8 @@ Object.assign(process.env, {
 // Never reach a real email provider: without a key the dev mailbox (a table in this database) is used.
 delete process.env.RESEND_API_KEY;
 delete process.env.RESEND_BASE_URL;
+// Jobs run on the local queue in tests (a Trigger.dev key in a developer's shell must not send them away).
+delete process.env.TRIGGER_SECRET_KEY;
 delete process.env.PLAYGROUND;
 
 const serverUrl = inject("testDbServerUrl");

@@ -4,7 +4,7 @@ import { TwoFactorSetup } from "@/components/auth/two-factor-setup";
 import { getPlatformGate } from "@/components/platform/platform-gate";
 import { PlatformHeader } from "@/components/platform/platform-header";
 import { PlatformRefused } from "@/components/platform/platform-refused";
-import { redirect } from "@/i18n/navigation";
+import { Link, redirect } from "@/i18n/navigation";
 import { defaultLocale, isLocale } from "@/i18n/routing";
 import { getServerApi } from "@/trpc/server";
 
@@ -44,7 +44,29 @@ export default async function PlatformLayout({ children, params }: { children: R
   return (
     <div className="flex min-h-dvh flex-col">
       <PlatformHeader user={me.user} staff={gate !== "notStaff"} />
+      {gate === "open" && <PlatformNav />}
       <main className="mx-auto w-full max-w-6xl flex-1 px-6 py-8">{body}</main>
     </div>
+  );
+}
+
+/** The console's sections; only shown once the gate is open (the pages render nothing otherwise). */
+async function PlatformNav() {
+  const t = await getTranslations("platform.jobs.nav");
+  return (
+    <nav aria-label={t("label")} className="border-b">
+      <ul className="mx-auto flex max-w-6xl gap-6 px-6 py-2 text-sm">
+        <li>
+          <Link href="/platform" className="underline-offset-4 hover:underline">
+            {t("overview")}
+          </Link>
+        </li>
+        <li>
+          <Link href="/platform/jobs" className="underline-offset-4 hover:underline">
+            {t("jobs")}
+          </Link>
+        </li>
+      </ul>
+    </nav>
   );
 }

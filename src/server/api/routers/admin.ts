@@ -1,4 +1,45 @@
-import { createTRPCRouter } from "@/server/api/trpc";
+import { createTRPCRouter, platformProcedure } from "@/server/api/trpc";
+import {
+  cancelJob,
+  getJob,
+  jobActionOutputSchema,
+  jobDetailOutputSchema,
+  jobIdInputSchema,
+  jobStatsOutputSchema,
+  listJobs,
+  listJobsInputSchema,
+  listJobsOutputSchema,
+  jobStats,
+  retryJob,
+} from "@/server/domain/jobs/admin";
 
-// The admin panel's façade over platform procedures arrives with the admin issue.
-export const adminRouter = createTRPCRouter({});
+// The admin panel's façade (the plan's "UI/Admin façade"): operational tools for platform staff that
+// act across tenants. `platform.*` stays the read-only console overview; what an operator changes
+// (jobs now; tenants and users later) lives here, one sub-router per area.
+const jobsRouter = createTRPCRouter({
+  list: platformProcedure
+    .input(listJobsInputSchema)
+    .output(listJobsOutputSchema)
+    .query(({ ctx, input }) => listJobs(ctx.db, input)),
+
+  get: platformProcedure
+    .input(jobIdInputSchema)
+    .output(jobDetailOutputSchema)
+    .query(({ ctx, input }) => getJob(ctx.db, input)),
+
+  stats: platformProcedure.output(jobStatsOutputSchema).query(({ ctx }) => jobStats(ctx.db)),
+
+  retry: platformProcedure
+    .input(jobIdInputSchema)
+    .output(jobActionOutputSchema)
+    .mutation(({ ctx, input }) => ctx.db.$transaction((tx) => retryJob(tx, { id: input.id, actorUserId: ctx.user.id }))),
+
+  cancel: platformProcedure
+    .input(jobIdInputSchema)
+    .output(jobActionOutputSchema)
+    .mutation(({ ctx, input }) => ctx.db.$transaction((tx) => cancelJob(tx, { id: input.id, actorUserId: ctx.user.id }))),
+});
+
+export const adminRouter = createTRPCRouter({
+  jobs: jobsRouter,
+});

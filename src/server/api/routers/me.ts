@@ -1,6 +1,12 @@
 import { getAuth } from "@/server/auth";
 import { createTRPCRouter, protectedProcedure, publicProcedure } from "@/server/api/trpc";
 import { signUpInputSchema, signUpWithEmail } from "@/server/domain/identity/sign-up";
+import {
+  getNotificationPreferences,
+  preferencesOutputSchema,
+  setNotificationPreferences,
+  setPreferencesInputSchema,
+} from "@/server/domain/notifications/preferences";
 import { listMemberships } from "@/server/domain/tenancy/memberships";
 
 export const meRouter = createTRPCRouter({
@@ -13,4 +19,15 @@ export const meRouter = createTRPCRouter({
     activeTenantId: ctx.session.session.activeOrganizationId ?? null,
     memberships: await listMemberships(ctx.db, ctx.user.id),
   })),
+
+  // The user's own choices, not a tenant's: security and billing email cannot be turned off (BAD_REQUEST).
+  notificationPreferences: createTRPCRouter({
+    get: protectedProcedure
+      .output(preferencesOutputSchema)
+      .query(({ ctx }) => getNotificationPreferences(ctx.db, { userId: ctx.user.id })),
+    set: protectedProcedure
+      .input(setPreferencesInputSchema)
+      .output(preferencesOutputSchema)
+      .mutation(({ ctx, input }) => setNotificationPreferences(ctx.db, { userId: ctx.user.id, ...input })),
+  }),
 });

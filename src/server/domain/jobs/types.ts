@@ -16,6 +16,11 @@ export interface RetryPolicy {
   /** Backoff before attempt n+1: min(maxDelayMs, baseDelayMs * 2^(n-1)), with jitter. */
   baseDelayMs: number;
   maxDelayMs: number;
+  /**
+   * "equal" (default): half the exponential delay plus a random half, so delays still grow;
+   * "full": anywhere between 0 and the exponential delay (spreads a thundering herd best); "none".
+   */
+  jitter?: "full" | "equal" | "none";
 }
 
 export interface JobDefinition<P = unknown> {
@@ -24,7 +29,10 @@ export interface JobDefinition<P = unknown> {
   parse: (payload: unknown) => P;
   run: (payload: P, ctx: JobContext) => Promise<unknown>;
   retry?: Partial<RetryPolicy>;
-  /** Cron expression (5 fields, UTC) for scheduled jobs; the runner enqueues one per period. */
+  /**
+   * Cron expression (5 fields, UTC) for scheduled jobs; the runner enqueues one per period (Trigger.dev:
+   * a schedules.task). The payload of a scheduled run is `{ scheduledAt: <period start, ISO string> }`.
+   */
   cron?: string;
 }
 
@@ -33,6 +41,12 @@ export interface EnqueueOptions {
   idempotencyKey?: string;
   /** Run no earlier than this many milliseconds from now. */
   delayMs?: number;
+  /**
+   * The client or transaction to write the jobs row with: pass your `tx` to enqueue atomically with
+   * your own writes (the job exists only if they commit). Ignored on Trigger.dev, which is outside the
+   * database: there the call happens at once, so enqueue after the commit or from an outbox.
+   */
+  db?: DbTx;
 }
 
 /** An error that retrying cannot fix (bad payload, a 4xx from a provider): the job fails at once. */

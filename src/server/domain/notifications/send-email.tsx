@@ -1,37 +1,160 @@
 import { render } from "@react-email/render";
 import type { ReactElement } from "react";
+import AccountDeletionScheduled, { type AccountDeletionScheduledProps } from "@emails/account-deletion-scheduled";
+import { formatDate, formatMoney, formatNumber } from "@emails/components/format";
+import DataExportReady, { type DataExportReadyProps } from "@emails/data-export-ready";
 import Invitation, { type InvitationProps } from "@emails/invitation";
-import MagicLink from "@emails/magic-link";
-import ResetPassword from "@emails/reset-password";
+import MagicLink, { type MagicLinkProps } from "@emails/magic-link";
+import PaymentFailed, { type PaymentFailedProps } from "@emails/payment-failed";
+import PaymentReceipt, { type PaymentReceiptProps } from "@emails/payment-receipt";
+import ResetPassword, { type ResetPasswordProps } from "@emails/reset-password";
+import SubscriptionCanceled, { type SubscriptionCanceledProps } from "@emails/subscription-canceled";
 import { emailTranslator } from "@emails/translator";
-import VerifyEmail from "@emails/verify-email";
+import TrialEnding, { type TrialEndingProps } from "@emails/trial-ending";
+import UsageWarning, { type UsageWarningProps } from "@emails/usage-warning";
+import VerifyEmail, { type VerifyEmailProps } from "@emails/verify-email";
+import Welcome, { type WelcomeProps } from "@emails/welcome";
 import type { Locale } from "@/i18n/routing";
 import type { EmailProvider } from "@/server/providers/email/types";
 
-// One entry per notification: its template and the subject key under emails.<template>.subject.
-const templates = {
-  verifyEmail: (p: { name: string; url: string; locale: Locale }) => <VerifyEmail {...p} />,
-  magicLink: (p: { url: string; locale: Locale }) => <MagicLink {...p} />,
-  resetPassword: (p: { name: string; url: string; locale: Locale }) => <ResetPassword {...p} />,
-  invitation: (p: InvitationProps) => <Invitation {...p} />,
-} satisfies Record<string, (props: never) => ReactElement>;
+type T = ReturnType<typeof emailTranslator>;
 
-export type EmailTemplate = keyof typeof templates;
+interface TemplateEntry<P> {
+  element: (props: P) => ReactElement;
+  /** Under emails.<template>.subject; a subject with placeholders gets them from the props. */
+  subject: (t: T, props: P) => string;
+  /** Sample data for the dev preview route and the template tests. */
+  sample: Omit<P, "locale">;
+}
 
-export async function sendTemplateEmail<T extends EmailTemplate>(
-  provider: EmailProvider,
-  input: { template: T; to: string; props: Parameters<(typeof templates)[T]>[0]; idempotencyKey?: string },
-): Promise<{ id: string }> {
-  const element = (templates[input.template] as (p: typeof input.props) => ReactElement)(input.props);
+const entry = <P,>(e: TemplateEntry<P>) => e;
+const sampleOf = <P extends { locale: unknown }>(preview: P): Omit<P, "locale"> => {
+  const { locale: _locale, ...rest } = preview;
+  return rest;
+};
+
+// One entry per email template. Add a template here, in emails/, and under `emails` in every messages file.
+export const emailTemplates = {
+  verifyEmail: entry<VerifyEmailProps>({
+    element: (p) => <VerifyEmail {...p} />,
+    subject: (t) => t("verifyEmail.subject"),
+    sample: sampleOf(VerifyEmail.PreviewProps),
+  }),
+  magicLink: entry<MagicLinkProps>({
+    element: (p) => <MagicLink {...p} />,
+    subject: (t) => t("magicLink.subject"),
+    sample: sampleOf(MagicLink.PreviewProps),
+  }),
+  resetPassword: entry<ResetPasswordProps>({
+    element: (p) => <ResetPassword {...p} />,
+    subject: (t) => t("resetPassword.subject"),
+    sample: sampleOf(ResetPassword.PreviewProps),
+  }),
+  invitation: entry<InvitationProps>({
+    element: (p) => <Invitation {...p} />,
+    subject: (t) => t("invitation.subject"),
+    sample: sampleOf(Invitation.PreviewProps),
+  }),
+  welcome: entry<WelcomeProps>({
+    element: (p) => <Welcome {...p} />,
+    subject: (t) => t("welcome.subject"),
+    sample: sampleOf(Welcome.PreviewProps),
+  }),
+  usageWarning: entry<UsageWarningProps>({
+    element: (p) => <UsageWarning {...p} />,
+    subject: (t, p) => t("usageWarning.subject", { percent: String(p.percent), metric: p.metric }),
+    sample: sampleOf(UsageWarning.PreviewProps),
+  }),
+  paymentFailed: entry<PaymentFailedProps>({
+    element: (p) => <PaymentFailed {...p} />,
+    subject: (t, p) => t("paymentFailed.subject", { tenant: p.tenantName }),
+    sample: sampleOf(PaymentFailed.PreviewProps),
+  }),
+  paymentReceipt: entry<PaymentReceiptProps>({
+    element: (p) => <PaymentReceipt {...p} />,
+    subject: (t, p) => t("paymentReceipt.subject", { amount: formatMoney(p.locale, p.amountMinor, p.currency) }),
+    sample: sampleOf(PaymentReceipt.PreviewProps),
+  }),
+  trialEnding: entry<TrialEndingProps>({
+    element: (p) => <TrialEnding {...p} />,
+    subject: (t, p) => t("trialEnding.subject", { tenant: p.tenantName, days: p.daysLeft }),
+    sample: sampleOf(TrialEnding.PreviewProps),
+  }),
+  subscriptionCanceled: entry<SubscriptionCanceledProps>({
+    element: (p) => <SubscriptionCanceled {...p} />,
+    subject: (t, p) => t("subscriptionCanceled.subject", { tenant: p.tenantName }),
+    sample: sampleOf(SubscriptionCanceled.PreviewProps),
+  }),
+  dataExportReady: entry<DataExportReadyProps>({
+    element: (p) => <DataExportReady {...p} />,
+    subject: (t) => t("dataExportReady.subject"),
+    sample: sampleOf(DataExportReady.PreviewProps),
+  }),
+  accountDeletionScheduled: entry<AccountDeletionScheduledProps>({
+    element: (p) => <AccountDeletionScheduled {...p} />,
+    subject: (t, p) => t("accountDeletionScheduled.subject", { date: formatDate(p.locale, p.deleteAt) }),
+    sample: sampleOf(AccountDeletionScheduled.PreviewProps),
+  }),
+};
+
+export type EmailTemplate = keyof typeof emailTemplates;
+type PropsOf<K extends EmailTemplate> = Parameters<(typeof emailTemplates)[K]["element"]>[0];
+export type EmailTemplateProps<K extends EmailTemplate> = PropsOf<K>;
+
+export const EMAIL_TEMPLATES = Object.keys(emailTemplates) as EmailTemplate[];
+
+export function isEmailTemplate(name: string): name is EmailTemplate {
+  return Object.hasOwn(emailTemplates, name);
+}
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+  /** The preview line, reused as the body of SMS and push messages. */
+  preview: string;
+}
+
+/** Renders one template in the locale of its props: subject, HTML, plain text. */
+export async function renderEmail<K extends EmailTemplate>(template: K, props: PropsOf<K>): Promise<RenderedEmail> {
+  const def = emailTemplates[template] as unknown as TemplateEntry<PropsOf<K>>;
+  const element = def.element(props);
   const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
-  const t = emailTranslator(input.props.locale) as (key: `${EmailTemplate}.subject`) => string;
-  const subject = t(`${input.template}.subject`);
+  const locale: Locale = props.locale;
+  const t = emailTranslator(locale);
+  const preview = (t as unknown as (key: string, args?: Record<string, unknown>) => string)(
+    `${template}.preview`,
+    previewArgs(locale, props as unknown as Record<string, unknown>),
+  );
+  return { subject: def.subject(t, props), html, text, preview };
+}
+
+// The preview lines use a few placeholders; give them the values the templates give them.
+function previewArgs(locale: Locale, p: Record<string, unknown>): Record<string, unknown> {
+  const args: Record<string, unknown> = {
+    inviter: p.inviterName,
+    tenant: p.tenantName,
+    metric: p.metric,
+    used: typeof p.used === "number" ? formatNumber(locale, p.used) : p.used,
+    limit: typeof p.limit === "number" ? formatNumber(locale, p.limit) : p.limit,
+    days: p.expiresInDays ?? p.daysLeft,
+  };
+  if (typeof p.amountMinor === "number" && typeof p.currency === "string") args.amount = formatMoney(locale, p.amountMinor, p.currency);
+  if (typeof p.accessEndsAt === "string") args.date = formatDate(locale, p.accessEndsAt);
+  return args;
+}
+
+export async function sendTemplateEmail<K extends EmailTemplate>(
+  provider: EmailProvider,
+  input: { template: K; to: string; props: PropsOf<K>; idempotencyKey?: string },
+): Promise<{ id: string }> {
+  const { subject, html, text } = await renderEmail(input.template, input.props);
   return provider.send({
     to: input.to,
     subject,
     html,
     text,
-    tags: { template: input.template, locale: input.props.locale },
+    tags: { template: input.template, locale: (input.props as { locale: Locale }).locale },
     idempotencyKey: input.idempotencyKey,
   });
 }

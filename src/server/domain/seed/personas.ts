@@ -266,3 +266,75 @@ export function getPersona(key: PersonaKey): Persona {
   if (!found) throw new Error(`Unknown persona: ${key}`);
   return found;
 }
+
+/**
+ * A row of the local runner's jobs table, so the platform jobs page (/platform/jobs) has real content.
+ * Times are relative to seeding; `persona` adds that persona's user id (and tenant id, for owners) to
+ * the payload, as notify() would. Only ever added (fixed ids): a job an admin retried stays retried.
+ */
+export interface DemoJob {
+  key: string;
+  name: string;
+  status: "queued" | "retrying" | "succeeded" | "failed";
+  persona: PersonaKey;
+  payload: Readonly<Record<string, string | number | boolean>>;
+  attempts: number;
+  maxAttempts: number;
+  /** Created this many minutes before seeding. */
+  createdMinutesAgo: number;
+  /** Due this many minutes after seeding (negative: in the past). */
+  runInMinutes: number;
+  lastError?: string;
+  result?: Readonly<Record<string, string | number | boolean>>;
+}
+
+export const demoJobs: readonly DemoJob[] = [
+  {
+    key: "welcome-trial",
+    name: "notifications.deliver",
+    status: "succeeded",
+    persona: "trial",
+    payload: { channel: "email", template: "welcome", category: "account", locale: "en" },
+    attempts: 1,
+    maxAttempts: 5,
+    createdMinutesAgo: 4 * 24 * 60,
+    runInMinutes: -4 * 24 * 60,
+    result: { provider: "dev-mailbox", messageId: "msg_01J9Z3W7H5Q2K8R4T6V0X1Y2Z3", accepted: true },
+  },
+  {
+    key: "payment-failed-past-due",
+    name: "notifications.deliver",
+    status: "failed",
+    persona: "pastDue",
+    payload: { channel: "email", template: "payment_failed", category: "billing", locale: "en" },
+    attempts: 5,
+    maxAttempts: 5,
+    createdMinutesAgo: 3 * 24 * 60,
+    runInMinutes: -3 * 24 * 60 + 95,
+    lastError:
+      'Resend API error 503 (service_unavailable): {"name":"internal_server_error","message":"The service is temporarily unavailable. Please retry later.","statusCode":503} after 5 attempts; last attempt at POST https://api.resend.com/emails',
+  },
+  {
+    key: "security-alert-sms-paid",
+    name: "notifications.deliver",
+    status: "retrying",
+    persona: "paid",
+    payload: { channel: "sms", template: "new_sign_in", category: "security", locale: "en" },
+    attempts: 2,
+    maxAttempts: 5,
+    createdMinutesAgo: 6,
+    runInMinutes: 4,
+    lastError: "SMS provider responded 429 Too Many Requests (rate limit of 1 message per second exceeded); retrying with backoff",
+  },
+  {
+    key: "trial-ending-reminder",
+    name: "notifications.deliver",
+    status: "queued",
+    persona: "trial",
+    payload: { channel: "email", template: "trial_ending", category: "billing", locale: "en" },
+    attempts: 0,
+    maxAttempts: 5,
+    createdMinutesAgo: 4 * 24 * 60,
+    runInMinutes: 7 * 24 * 60,
+  },
+];

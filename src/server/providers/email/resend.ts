@@ -18,7 +18,10 @@ export function createResendEmailProvider(opts: { apiKey: string; from: string; 
         },
         message.idempotencyKey ? { idempotencyKey: message.idempotencyKey } : undefined,
       );
-      if (error || !data) throw new EmailDeliveryError(`Resend refused the email: ${error?.message ?? "no response"}`);
+      if (error || !data) {
+        const status = typeof error?.statusCode === "number" ? error.statusCode : undefined;
+        throw new EmailDeliveryError(`Resend refused the email: ${error?.message ?? "no response"}`, status);
+      }
       return { id: data.id };
     },
   };

@@ -16,4 +16,16 @@ export interface EmailProvider {
 
 export class EmailDeliveryError extends Error {
   override name = "EmailDeliveryError";
+  /** `status`: the provider's HTTP status; undefined when it gave none (unreachable). */
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+
+  /** No answer, 429 and 5xx may pass on a retry; any other 4xx is a refusal of this message. */
+  get retryable(): boolean {
+    return this.status === undefined || this.status === 429 || this.status >= 500;
+  }
 }

@@ -3,7 +3,6 @@ import type { Db, DbTx } from "@/server/db/client";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { AppError } from "@/server/domain/errors";
 import type { Permission } from "@/server/domain/rbac/permissions";
-import type { EmailProvider } from "@/server/providers/email";
 import { lockTenantSeats } from "../seat-limits";
 import {
   assertInvitationSeatAvailable,
@@ -21,7 +20,6 @@ export interface CreateInvitationInput extends Omit<CreateInvitationFields, "loc
   inviter: { userId: string; role: string; permissions: readonly Permission[] };
   locale: Locale;
   now?: Date;
-  emailProvider?: EmailProvider;
 }
 
 export const invitationSummarySelect = {
@@ -120,6 +118,6 @@ export async function createInvitation(db: Db, input: CreateInvitationInput) {
 
   // After the commit, so no lock is held while the mail goes out. If sending fails the invitation
   // stays pending and `resend` (a new sendCount, so a new idempotency key) delivers it.
-  if (sent) await sendInvitationEmail(db, { invitationId: invitation.id, locale: input.locale, now, provider: input.emailProvider });
+  if (sent) await sendInvitationEmail(db, { invitationId: invitation.id, locale: input.locale, now });
   return { ...invitation, status: "pending" as const, emailSent: sent, refreshed };
 }

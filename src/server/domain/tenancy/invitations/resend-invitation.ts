@@ -2,7 +2,6 @@ import type { Locale } from "@/i18n/routing";
 import type { Db } from "@/server/db/client";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { AppError, notFound } from "@/server/domain/errors";
-import type { EmailProvider } from "@/server/providers/email";
 import { assertNotAMember, invitationSummarySelect } from "./create-invitation";
 import { INVITATION_RESEND_COOLDOWN_MS, invitationExpiry, invitationInvalid, invitationStatus, lockInvitation } from "./rules";
 import { sendInvitationEmail } from "./send-invitation-email";
@@ -14,7 +13,7 @@ import { sendInvitationEmail } from "./send-invitation-email";
  */
 export async function resendInvitation(
   db: Db,
-  input: { tenantId: string; actorUserId: string; id: string; locale: Locale; now?: Date; emailProvider?: EmailProvider },
+  input: { tenantId: string; actorUserId: string; id: string; locale: Locale; now?: Date },
 ) {
   const now = input.now ?? new Date();
   const invitation = await db.$transaction(async (tx) => {
@@ -45,6 +44,6 @@ export async function resendInvitation(
     });
     return updated;
   });
-  await sendInvitationEmail(db, { invitationId: invitation.id, locale: input.locale, now, provider: input.emailProvider });
+  await sendInvitationEmail(db, { invitationId: invitation.id, locale: input.locale, now });
   return { ...invitation, status: "pending" as const };
 }

@@ -1,9 +1,8 @@
 import { env } from "@/env";
 import { localePath, type Locale } from "@/i18n/routing";
 import type { DbTx } from "@/server/db/client";
-import { sendTemplateEmail } from "@/server/domain/notifications/send-email";
+import { notify } from "@/server/domain/notifications/notify";
 import { isBuiltInRole } from "@/server/domain/rbac/permissions";
-import { emailProvider as defaultEmailProvider, type EmailProvider } from "@/server/providers/email";
 import { DAY_MS } from "../defaults";
 
 /** The accept page (built by the UI) for one invitation, in the recipient's locale. */
@@ -12,13 +11,17 @@ export function invitationUrl(id: string, locale: Locale): string {
 }
 
 /**
- * Sends the invitation as it stands now (call after the transaction that bumped sendCount has
- * committed). The idempotency key names the send, so a retried request sends that email once and a
- * deliberate resend (a higher sendCount) sends a new one.
+ * Queues the invitation email as the invitation stands now (call after the transaction that bumped
+ * sendCount has committed, or inside it). The idempotency key names the send, so a retried request
+ * sends that email once and a deliberate resend (a higher sendCount) sends a new one.
  */
 export async function sendInvitationEmail(
   db: DbTx,
-  input: { invitationId: string; locale: Locale; now?: Date; provider?: EmailProvider },
+  input: {
+    invitationId: string;
+    locale: Locale;
+    now?: Date;
+  },
 ): Promise<void> {
   const now = input.now ?? new Date();
   const invitation = await db.tenantInvitation.findUniqueOrThrow({
@@ -40,11 +43,11 @@ export async function sendInvitationEmail(
     ? null
     : ((await db.iamRole.findUnique({ where: { tenantId_key: { tenantId: invitation.tenantId, key: role } }, select: { name: true } }))
         ?.name ?? null);
-  await sendTemplateEmail(input.provider ?? defaultEmailProvider, {
-    template: "invitation",
-    to: invitation.email,
-    props: {
-      locale: input.locale,
+  await notify(db, {
+    event: "tenancy.invitation",
+    recipients: [{ email: invitation.email, locale: input.locale }],
+    tenantId: invitation.tenantId,
+    data: {
       tenantName: invitation.tenant.name,
       inviterName: invitation.inviter.name,
       role,

@@ -1,0 +1,91 @@
+/**
+ * Every email template renders in every locale: the subject (spelled out per locale below, so a
+ * changed translation shows up here), the document language, and the plain text carrying the
+ * translated heading and button label and the link. No message key or ICU brace leaks into the output.
+ */
+import { describe, expect, it } from "vitest";
+import de from "@messages/de.json";
+import en from "@messages/en.json";
+import { locales, type Locale } from "@/i18n/routing";
+import { EMAIL_TEMPLATES, emailTemplates, renderEmail, type EmailTemplate, type EmailTemplateProps } from "@/server/domain/notifications/send-email";
+
+const messages = { en, de } as const;
+
+const SUBJECTS: Record<EmailTemplate, Record<Locale, string>> = {
+  verifyEmail: { en: "Verify your email address", de: "Bestätigen Sie Ihre E-Mail-Adresse" },
+  magicLink: { en: "Your sign-in link", de: "Ihr Anmeldelink" },
+  resetPassword: { en: "Reset your password", de: "Setzen Sie Ihr Passwort zurück" },
+  invitation: { en: "You have been invited to a workspace", de: "Sie wurden in einen Arbeitsbereich eingeladen" },
+  welcome: { en: "Welcome to SaaS Template", de: "Willkommen bei SaaS Template" },
+  usageWarning: { en: "You have used 80% of your API calls limit", de: "Sie haben 80 % Ihres Limits für API calls verbraucht" },
+  paymentFailed: { en: "Your payment for Acme failed", de: "Ihre Zahlung für Acme ist fehlgeschlagen" },
+  paymentReceipt: { en: "Receipt for your payment of €49.00", de: "Beleg für Ihre Zahlung über 49,00\u00a0€" },
+  trialEnding: { en: "Your trial of Acme ends in 3 days", de: "Ihre Testphase für Acme endet in 3 Tagen" },
+  subscriptionCanceled: { en: "Your subscription for Acme has been canceled", de: "Ihr Abonnement für Acme wurde gekündigt" },
+  dataExportReady: { en: "Your data export is ready", de: "Ihr Datenexport ist bereit" },
+  accountDeletionScheduled: { en: "Your account will be deleted on December 26, 2026", de: "Ihr Konto wird am 26. Dezember 2026 gelöscht" },
+};
+
+const sampleProps = <K extends EmailTemplate>(template: K, locale: Locale, overrides: Record<string, unknown> = {}) =>
+  ({ ...emailTemplates[template].sample, ...overrides, locale }) as unknown as EmailTemplateProps<K>;
+
+describe("email templates", () => {
+  it("the catalog lists every template, each with a subject per locale above", () => {
+    expect([...EMAIL_TEMPLATES].sort()).toEqual(Object.keys(SUBJECTS).sort());
+    expect(EMAIL_TEMPLATES).toHaveLength(12);
+  });
+
+  describe.each(locales)("in %s", (locale) => {
+    it.each(EMAIL_TEMPLATES)("%s renders subject, language, action and link", async (template) => {
+      const props = sampleProps(template, locale);
+      const email = await renderEmail(template, props);
+      const strings = messages[locale].emails[template] as { action: string };
+      expect(email.subject).toBe(SUBJECTS[template][locale]);
+      expect(email.html).toMatch(new RegExp(`<html[^>]*lang="${locale}"`));
+      expect(email.text).toContain(strings.action);
+      expect(email.html).toContain(strings.action);
+      const url = (props as { url: string }).url;
+      expect(email.text).toContain(url);
+      expect(email.preview.length).toBeGreaterThan(5);
+      for (const out of [email.subject, email.text, email.preview]) {
+        expect(out).not.toMatch(/[{}]/);
+        expect(out).not.toContain(`${template}.`);
+      }
+    });
+  });
+
+  it("usageWarning says 80% or limit reached depending on the percent prop", async () => {
+    const at80 = await renderEmail("usageWarning", sampleProps("usageWarning", "en"));
+    expect(at80.text).toContain("Acme has used 8,000 of 10,000 API calls in this billing period.");
+    expect(at80.text).toContain(en.emails.usageWarning.nearLimit);
+    expect(at80.text).not.toContain(en.emails.usageWarning.atLimit);
+
+    const at100 = await renderEmail("usageWarning", sampleProps("usageWarning", "en", { percent: 100, used: 10_000 }));
+    expect(at100.subject).toBe("You have reached your API calls limit");
+    expect(at100.html).toContain("Limit reached in Acme</h1>");
+    expect(at100.text).toContain(en.emails.usageWarning.atLimit);
+
+    const de100 = await renderEmail("usageWarning", sampleProps("usageWarning", "de", { percent: 100, used: 10_000 }));
+    expect(de100.subject).toBe("Sie haben Ihr Limit für API calls erreicht");
+    expect(de100.text).toContain("Acme hat in diesem Abrechnungszeitraum 10.000 von 10.000 API calls verbraucht.");
+    expect(de100.text).toContain(de.emails.usageWarning.atLimit);
+  });
+
+  it("formats money and dates in the recipient's locale", async () => {
+    const failedEn = await renderEmail("paymentFailed", sampleProps("paymentFailed", "en"));
+    expect(failedEn.text).toContain("We could not charge €49.00 for the workspace Acme.");
+    expect(failedEn.text).toContain("We will try again on December 3, 2026.");
+    const failedDe = await renderEmail("paymentFailed", sampleProps("paymentFailed", "de"));
+    expect(failedDe.text).toContain("Wir konnten 49,00\u00a0€ für den Arbeitsbereich Acme nicht abbuchen.");
+    expect(failedDe.text).toContain("Wir versuchen es am 3. Dezember 2026 erneut.");
+    const noRetry = await renderEmail("paymentFailed", sampleProps("paymentFailed", "en", { nextAttemptAt: null }));
+    expect(noRetry.text).not.toContain("try again");
+  });
+
+  it("greets by name and pluralises days in German", async () => {
+    const welcome = await renderEmail("welcome", sampleProps("welcome", "de", { name: "Grace" }));
+    expect(welcome.html).toContain("Willkommen, Grace!</h1>");
+    const oneDay = await renderEmail("trialEnding", sampleProps("trialEnding", "de", { daysLeft: 1 }));
+    expect(oneDay.subject).toBe("Ihre Testphase für Acme endet in 1 Tag");
+  });
+});

@@ -1,0 +1,4 @@
+// Every job module of the app, imported for its defineJob side effect. The Trigger.dev tasks
+// (trigger/tasks.ts), `npm run worker` and the dev launcher's runner load this file, so a job that is
+// not listed here is unknown to them ("Unknown job" failures). Add one line per job module:
+import "@/server/domain/notifications/deliver";
