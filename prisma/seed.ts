@@ -20,6 +20,7 @@ import type { Prisma } from "@/generated/prisma/client";
 import { resolveAuthSecret } from "@/server/auth-secret";
 import type { Db, DbTx } from "@/server/db/client";
 import { DEFAULT_PLAN, isPlanId, plans } from "@/server/domain/plans/plans";
+import { emailTemplates, isEmailTemplate } from "@/server/domain/notifications/send-email";
 import { CURRENT_POLICY_VERSION } from "@/server/domain/privacy/consents";
 import { normalizeRolePermissions } from "@/server/domain/rbac/iam-roles";
 import { builtInRoles, isBuiltInRole } from "@/server/domain/rbac/permissions";
@@ -27,6 +28,7 @@ import {
   DEMO_PASSWORD,
   DEMO_TOTP_SECRET,
   demoJobs,
+  getPersona,
   personas,
   type DemoCustomRole,
   type DemoInvitation,
@@ -698,6 +700,36 @@ async function addJobs(tx: DbTx, userIds: Map<PersonaKey, string>, tenantIds: Ma
   });
   const { count } = await tx.job.createMany({ data: rows, skipDuplicates: true });
   bump(created, "jobs", count);
+
+  // The outbox rows those delivery jobs send, so an admin's retry on the jobs page really delivers.
+  const outbox: Prisma.NotificationOutboxCreateManyInput[] = demoJobs.map((job) => {
+    const persona = getPersona(job.persona);
+    const template = String(job.payload.template);
+    if (!isEmailTemplate(template)) throw new SeedError(`Demo job ${job.key} names an unknown email template ${template}.`);
+    const sample: Record<string, unknown> = { ...emailTemplates[template].sample };
+    if ("tenantName" in sample && persona.tenantName) sample.tenantName = persona.tenantName;
+    if ("name" in sample) sample.name = persona.name.split(" ")[0];
+    return {
+      id: seedId(`outbox:${job.key}`),
+      event: String(job.payload.event),
+      category: String(job.payload.category),
+      channel: "email",
+      userId: userIds.get(job.persona)!,
+      tenantId: tenantIds.get(job.persona) ?? null,
+      recipient: persona.email,
+      locale: "en",
+      template,
+      data: sample as Prisma.InputJsonObject,
+      idempotencyKey: `seed:${job.key}:email`,
+      status: job.status === "succeeded" ? "sent" : "pending",
+      attempts: job.attempts,
+      lastError: job.lastError ?? null,
+      sentAt: job.status === "succeeded" ? minutes(job.runInMinutes) : null,
+      createdAt: minutes(-job.createdMinutesAgo),
+    };
+  });
+  const outboxCount = (await tx.notificationOutbox.createMany({ data: outbox, skipDuplicates: true })).count;
+  bump(created, "notification_outbox", outboxCount);
 }
 
 type AuditRow = Prisma.AuditLogCreateManyInput;
