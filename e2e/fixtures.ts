@@ -21,7 +21,7 @@ export const test = base.extend<{
   persona: (key: PersonaKey) => (typeof personas)[number] & { password: string };
 }>({
   extraHTTPHeaders: async ({}, use, testInfo) =>
-    use({ "x-forwarded-for": `192.0.2.${(hash(testInfo.testId) % 250) + 1}` }),
+    use({ "x-forwarded-for": `192.0.2.${(hash(`${testInfo.testId}:${testInfo.repeatEachIndex}:${testInfo.retry}`) % 250) + 1}` }),
   signUpPage: async ({ page }, use) => use(new SignUpPage(page)),
   signInPage: async ({ page }, use) => use(new SignInPage(page)),
   mailbox: async ({ page }, use) => use(new DevMailboxPage(page)),

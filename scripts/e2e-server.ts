@@ -7,17 +7,18 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { seed } from "../prisma/seed";
-import { EMBEDDED_PG, embeddedDatabaseUrl, withDatabase } from "../src/server/db/database-url";
+import { EMBEDDED_PG } from "../src/server/db/database-url";
 import { createPrismaClient } from "../src/server/db/client";
 import { startEmbeddedDatabase, type RunningEmbeddedDatabase } from "../src/server/db/embedded";
 import { applyMigrations } from "../src/server/db/migrate";
+import { E2E_DATABASE, e2eDatabaseUrl, e2eEmbeddedPort, e2ePort, e2eServerUrl } from "../e2e/support/database";
 import { takeOverEmbeddedPostgresSignals } from "./lib/exit-hooks";
 
 // We stop next first, then PostgreSQL, and choose the exit code ourselves.
 takeOverEmbeddedPostgresSignals();
 
-const PORT = Number(process.env.E2E_PORT ?? 3100);
-const E2E_DB = "saas_e2e";
+const PORT = e2ePort();
+const E2E_DB = E2E_DATABASE;
 
 async function recreateDatabase(serverUrl: string) {
   const client = new pg.Client({ connectionString: serverUrl });
@@ -32,16 +33,15 @@ async function recreateDatabase(serverUrl: string) {
 
 async function main() {
   let embedded: RunningEmbeddedDatabase | undefined;
-  let serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
+  const serverUrl = e2eServerUrl();
+  if (!process.env.DATABASE_URL) {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "saas-e2e-pg-"));
     fs.chmodSync(dataDir, 0o777);
-    const port = PORT + 20000;
+    const port = e2eEmbeddedPort();
     embedded = await startEmbeddedDatabase({ dataDir: path.join(dataDir, "data"), port, user: EMBEDDED_PG.user, password: EMBEDDED_PG.password });
-    serverUrl = embeddedDatabaseUrl("postgres", port);
   }
   await recreateDatabase(serverUrl);
-  const databaseUrl = withDatabase(serverUrl, E2E_DB);
+  const databaseUrl = e2eDatabaseUrl();
   await applyMigrations(databaseUrl);
   // The seed encrypts the platform admin's TOTP secret with the auth secret: it must be the server's.
   const authSecret = process.env.BETTER_AUTH_SECRET ?? "e2e-only-secret-0123456789abcdefghijklmnop";

@@ -3,6 +3,7 @@ import { emailKeys } from "@/server/providers/email/keys";
 import { pushKeys } from "@/server/providers/push/keys";
 import { smsKeys } from "@/server/providers/sms/keys";
 import { jobsKeys } from "@/server/providers/jobs/keys";
+import { paymentsKeys } from "@/server/providers/payments/keys";
 
 // The one typed view of the environment. Every provider key is optional: without it the
 // category runs on its local default. Providers declare their own keys next to their code.
@@ -47,6 +48,7 @@ const schema = z.object({
   ...smsKeys,
   ...pushKeys,
   ...jobsKeys,
+  ...paymentsKeys,
 });
 
 export type Env = z.infer<typeof schema>;

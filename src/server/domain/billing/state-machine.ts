@@ -1,0 +1,405 @@
+// The billing state machine: a pure function from (record, event, now) to the next record plus the
+// side effects to perform, as data. No I/O: the webhook job and the scheduled timers call it inside
+// their transaction and carry out the effects (notifications, jobs, the tenant's coarse billing_state).
+//
+// Order safety: Dodo does not guarantee delivery order. Each provider event carries its envelope
+// timestamp; an event older than the last applied one (`lastEventAt`) is ignored, so an older event
+// never moves a subscription backwards. Time events (trial.ended, grace.ended, period.ended) are our own
+// timers: they do not advance `lastEventAt` (a late-delivered payment.succeeded that happened before
+// suspension still recovers the tenant) and they check their own deadline against the record, so a
+// timer left over from an earlier grace period or a moved period end is ignored as stale.
+
+export const BILLING_STATES = ["trial", "active", "past_due", "suspended", "on_hold", "canceled", "ended", "expired"] as const;
+export type BillingMachineState = (typeof BILLING_STATES)[number];
+
+/** Provider events (Dodo webhook types; the caller maps envelopes onto these) and our timers. */
+export const PROVIDER_EVENT_KINDS = [
+  "subscription.active",
+  "subscription.renewed",
+  "subscription.on_hold",
+  "subscription.past_due",
+  "subscription.paused",
+  "subscription.unpaused",
+  "subscription.cancelled",
+  "subscription.expired",
+  "subscription.failed",
+  "payment.succeeded",
+  "payment.failed",
+] as const;
+export const TIME_EVENT_KINDS = ["trial.ended", "grace.ended", "period.ended"] as const;
+export const BILLING_EVENT_KINDS = [...PROVIDER_EVENT_KINDS, ...TIME_EVENT_KINDS] as const;
+export type ProviderEventKind = (typeof PROVIDER_EVENT_KINDS)[number];
+export type TimeEventKind = (typeof TIME_EVENT_KINDS)[number];
+export type BillingEventKind = (typeof BILLING_EVENT_KINDS)[number];
+
+export interface BillingEvent {
+  readonly kind: BillingEventKind;
+  /** Provider events: the webhook envelope's `timestamp`. Time events: the instant the timer was due. */
+  readonly at: Date;
+  /** Subscription events: `next_billing_date` (the end of the paid period, or of the trial). */
+  readonly periodEnd?: Date | null;
+}
+
+export interface BillingRecord {
+  readonly state: BillingMachineState;
+  /** Set while past_due: access continues until then, then grace.ended suspends. */
+  readonly graceEndsAt: Date | null;
+  /** End of the current paid period (in trial: the trial end). */
+  readonly periodEnd: Date | null;
+  readonly cancelAtPeriodEnd: boolean;
+  /** Timestamp of the last applied provider event; null before the first one. */
+  readonly lastEventAt: Date | null;
+}
+
+export type NotificationEvent =
+  | "billing.subscription-activated"
+  | "billing.payment-failed"
+  | "billing.payment-recovered"
+  | "billing.suspended"
+  | "billing.on-hold"
+  | "billing.cancel-scheduled"
+  | "billing.cancel-withdrawn"
+  | "billing.subscription-ended"
+  | "billing.subscription-expired"
+  | "billing.trial-expired";
+
+export type ScheduledJob = "billing.grace-end" | "billing.grace-reminder" | "billing.period-end";
+
+export type BillingEffect =
+  | { readonly kind: "notify"; readonly event: NotificationEvent }
+  /** Enqueue a timer job that will feed the matching time event back (grace.ended / period.ended). */
+  | { readonly kind: "schedule"; readonly job: ScheduledJob; readonly at: Date }
+  /** The tenant's coarse `billing_state` (the UI badge) changed. */
+  | { readonly kind: "set-tenant-billing-state"; readonly value: TenantBillingState };
+
+export type BillingOutcome =
+  | { readonly status: "applied"; readonly record: BillingRecord; readonly effects: readonly BillingEffect[]; readonly from: BillingMachineState }
+  | { readonly status: "ignored-stale" | "ignored-unexpected"; readonly record: BillingRecord; readonly effects: readonly []; readonly reason: string };
+
+/** Default days of access after a failed payment before suspension; configurable within the bounds. */
+export const DEFAULT_GRACE_DAYS = 5;
+export const MIN_GRACE_DAYS = 3;
+export const MAX_GRACE_DAYS = 7;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Validates a grace period configuration; throws RangeError outside 3-7 whole days. */
+export function resolveGraceDays(days: number | undefined = DEFAULT_GRACE_DAYS): number {
+  if (!Number.isInteger(days) || days < MIN_GRACE_DAYS || days > MAX_GRACE_DAYS) {
+    throw new RangeError(`grace days must be a whole number from ${MIN_GRACE_DAYS} to ${MAX_GRACE_DAYS}, got ${String(days)}`);
+  }
+  return days;
+}
+
+type Target = BillingMachineState | "ignore";
+
+// The transition table. A target equal to the row's state is an applied "stay" (fields such as periodEnd
+// are refreshed); "ignore" means the event makes no sense in that state and is logged, never thrown.
+export const TRANSITIONS: Readonly<Record<BillingMachineState, Readonly<Record<BillingEventKind, Target>>>> = {
+  trial: {
+    "subscription.active": "active",
+    "subscription.renewed": "active",
+    "subscription.on_hold": "on_hold",
+    "subscription.past_due": "past_due",
+    "subscription.paused": "on_hold",
+    "subscription.unpaused": "ignore",
+    "subscription.cancelled": "canceled",
+    "subscription.expired": "expired",
+    "subscription.failed": "trial", // the checkout's mandate failed: the trial simply continues
+    "payment.succeeded": "active",
+    "payment.failed": "trial", // a declined checkout during the trial: still in trial
+    "trial.ended": "expired",
+    "grace.ended": "ignore",
+    "period.ended": "ignore",
+  },
+  active: {
+    "subscription.active": "active",
+    "subscription.renewed": "active",
+    "subscription.on_hold": "on_hold",
+    "subscription.past_due": "past_due",
+    "subscription.paused": "on_hold",
+    "subscription.unpaused": "ignore",
+    "subscription.cancelled": "canceled",
+    "subscription.expired": "expired",
+    "subscription.failed": "ignore",
+    "payment.succeeded": "active",
+    "payment.failed": "past_due",
+    "trial.ended": "ignore",
+    "grace.ended": "ignore",
+    "period.ended": "ignore",
+  },
+  past_due: {
+    "subscription.active": "active",
+    "subscription.renewed": "active",
+    "subscription.on_hold": "on_hold",
+    "subscription.past_due": "past_due", // grace is not restarted
+    "subscription.paused": "on_hold",
+    "subscription.unpaused": "ignore",
+    "subscription.cancelled": "canceled",
+    "subscription.expired": "expired",
+    "subscription.failed": "ignore",
+    "payment.succeeded": "active",
+    "payment.failed": "past_due", // a retry failed: grace is not restarted
+    "trial.ended": "ignore",
+    "grace.ended": "suspended",
+    "period.ended": "ignore",
+  },
+  suspended: {
+    "subscription.active": "active",
+    "subscription.renewed": "active",
+    "subscription.on_hold": "on_hold",
+    "subscription.past_due": "suspended",
+    "subscription.paused": "on_hold",
+    "subscription.unpaused": "ignore",
+    "subscription.cancelled": "ended", // nothing paid to run out: it ends now
+    "subscription.expired": "expired",
+    "subscription.failed": "ignore",
+    "payment.succeeded": "active",
+    "payment.failed": "suspended",
+    "trial.ended": "ignore",
+    "grace.ended": "ignore",
+    "period.ended": "ignore",
+  },
+  on_hold: {
+    "subscription.active": "active",
+    "subscription.renewed": "active",
+    "subscription.on_hold": "on_hold",
+    "subscription.past_due": "ignore", // would hand access back without a payment
+    "subscription.paused": "on_hold",
+    "subscription.unpaused": "active",
+    "subscription.cancelled": "ended",
+    "subscription.expired": "expired",
+    "subscription.failed": "ignore",
+    "payment.succeeded": "active",
+    "payment.failed": "on_hold",
+    "trial.ended": "ignore",
+    "grace.ended": "ignore",
+    "period.ended": "ignore",
+  },
+  canceled: {
+    "subscription.active": "active", // cancellation withdrawn / reactivated
+    "subscription.renewed": "active",
+    "subscription.on_hold": "ignore",
+    "subscription.past_due": "ignore",
+    "subscription.paused": "ignore",
+    "subscription.unpaused": "ignore",
+    "subscription.cancelled": "canceled",
+    "subscription.expired": "ended",
+    "subscription.failed": "ignore",
+    "payment.succeeded": "canceled", // a late payment of an earlier invoice
+    "payment.failed": "ignore", // no dunning for a subscription that is ending
+    "trial.ended": "ignore",
+    "grace.ended": "ignore",
+    "period.ended": "ended",
+  },
+  ended: {
+    "subscription.active": "active", // subscribed again
+    "subscription.renewed": "ignore",
+    "subscription.on_hold": "ignore",
+    "subscription.past_due": "ignore",
+    "subscription.paused": "ignore",
+    "subscription.unpaused": "ignore",
+    "subscription.cancelled": "ignore",
+    "subscription.expired": "ignore",
+    "subscription.failed": "ignore",
+    "payment.succeeded": "ignore",
+    "payment.failed": "ignore",
+    "trial.ended": "ignore",
+    "grace.ended": "ignore",
+    "period.ended": "ignore",
+  },
+  expired: {
+    "subscription.active": "active", // subscribed (again)
+    "subscription.renewed": "ignore",
+    "subscription.on_hold": "ignore",
+    "subscription.past_due": "ignore",
+    "subscription.paused": "ignore",
+    "subscription.unpaused": "ignore",
+    "subscription.cancelled": "ignore",
+    "subscription.expired": "ignore",
+    "subscription.failed": "ignore",
+    "payment.succeeded": "ignore",
+    "payment.failed": "ignore",
+    "trial.ended": "ignore",
+    "grace.ended": "ignore",
+    "period.ended": "ignore",
+  },
+};
+
+/** The tenant's coarse `billing_state` (prisma enum BillingState), shown as the UI badge. */
+export type TenantBillingState = "trial" | "active" | "past_due" | "canceled";
+
+export const TENANT_BILLING_STATE: Readonly<Record<BillingMachineState, TenantBillingState>> = {
+  trial: "trial",
+  active: "active",
+  past_due: "past_due",
+  suspended: "past_due",
+  on_hold: "past_due",
+  canceled: "canceled", // canceled at period end: badge "Canceled", still usable until periodEnd
+  ended: "canceled",
+  expired: "canceled",
+};
+
+export function toTenantBillingState(state: BillingMachineState): TenantBillingState {
+  return TENANT_BILLING_STATE[state];
+}
+
+/** Whether the tenant may use paid features now (canceled: until the period end). */
+export function hasAccess(record: BillingRecord, now: Date): boolean {
+  switch (record.state) {
+    case "trial":
+    case "active":
+    case "past_due":
+      return true;
+    case "canceled":
+      return record.periodEnd === null || now.getTime() < record.periodEnd.getTime();
+    default:
+      return false;
+  }
+}
+
+export function isTimeEvent(kind: BillingEventKind): kind is TimeEventKind {
+  return (TIME_EVENT_KINDS as readonly string[]).includes(kind);
+}
+
+export interface BillingMachineOptions {
+  /** 3-7; DEFAULT_GRACE_DAYS when unset. Invalid values throw (a configuration error, not an event). */
+  readonly graceDays?: number;
+}
+
+/** Why a timer is out of date, or null when it is due. */
+function staleTimerReason(record: BillingRecord, kind: TimeEventKind, now: Date): string | null {
+  const due = (deadline: Date | null) => deadline === null || now.getTime() >= deadline.getTime();
+  if (kind === "grace.ended" && !due(record.graceEndsAt)) return `grace.ended before graceEndsAt ${record.graceEndsAt?.toISOString()}`;
+  if ((kind === "period.ended" || kind === "trial.ended") && !due(record.periodEnd)) {
+    return `${kind} before periodEnd ${record.periodEnd?.toISOString()}`;
+  }
+  return null;
+}
+
+export function billingStateAfter(record: BillingRecord, event: BillingEvent, now: Date, options: BillingMachineOptions = {}): BillingOutcome {
+  const graceDays = resolveGraceDays(options.graceDays);
+  const from = record.state;
+  const timer = isTimeEvent(event.kind);
+
+  if (!timer && record.lastEventAt !== null && event.at.getTime() < record.lastEventAt.getTime()) {
+    return {
+      status: "ignored-stale",
+      record,
+      effects: [],
+      reason: `${event.kind} at ${event.at.toISOString()} is older than the last applied event at ${record.lastEventAt.toISOString()}`,
+    };
+  }
+
+  const target = TRANSITIONS[from][event.kind];
+  if (target === "ignore") {
+    return { status: "ignored-unexpected", record, effects: [], reason: `${event.kind} is not expected in state ${from}` };
+  }
+  if (timer) {
+    const stale = staleTimerReason(record, event.kind as TimeEventKind, now);
+    if (stale) return { status: "ignored-stale", record, effects: [], reason: stale };
+  }
+
+  // Only the provider moves the period end; a timer never does.
+  const periodEnd = !timer && event.periodEnd ? event.periodEnd : record.periodEnd;
+  let graceEndsAt: Date | null = null;
+  if (target === "past_due") {
+    graceEndsAt = from === "past_due" && record.graceEndsAt ? record.graceEndsAt : new Date(now.getTime() + graceDays * DAY_MS);
+  }
+  const next: BillingRecord = {
+    state: target,
+    graceEndsAt,
+    periodEnd,
+    cancelAtPeriodEnd: target === "canceled" ? true : target === "active" ? false : record.cancelAtPeriodEnd,
+    lastEventAt: timer ? record.lastEventAt : event.at,
+  };
+
+  return { status: "applied", record: next, effects: effectsOf(from, next, now), from };
+}
+
+function effectsOf(from: BillingMachineState, next: BillingRecord, now: Date): BillingEffect[] {
+  const to = next.state;
+  const effects: BillingEffect[] = [];
+  if (from !== to) {
+    if (to === "active") {
+      if (from === "past_due" || from === "suspended" || from === "on_hold") effects.push({ kind: "notify", event: "billing.payment-recovered" });
+      else if (from === "canceled") effects.push({ kind: "notify", event: "billing.cancel-withdrawn" });
+      else effects.push({ kind: "notify", event: "billing.subscription-activated" });
+    } else if (to === "past_due" && next.graceEndsAt) {
+      effects.push({ kind: "notify", event: "billing.payment-failed" });
+      const reminderAt = new Date(next.graceEndsAt.getTime() - DAY_MS);
+      if (reminderAt.getTime() > now.getTime()) effects.push({ kind: "schedule", job: "billing.grace-reminder", at: reminderAt });
+      effects.push({ kind: "schedule", job: "billing.grace-end", at: next.graceEndsAt });
+    } else if (to === "suspended") {
+      effects.push({ kind: "notify", event: "billing.suspended" });
+    } else if (to === "on_hold") {
+      effects.push({ kind: "notify", event: "billing.on-hold" });
+    } else if (to === "ended") {
+      effects.push({ kind: "notify", event: "billing.subscription-ended" });
+    } else if (to === "expired") {
+      effects.push({ kind: "notify", event: from === "trial" ? "billing.trial-expired" : "billing.subscription-expired" });
+    }
+  }
+  if (to === "canceled") {
+    if (from !== "canceled") effects.push({ kind: "notify", event: "billing.cancel-scheduled" });
+    // (Re)schedule the end; a timer for an earlier periodEnd is harmless (period.ended checks periodEnd).
+    effects.push({ kind: "schedule", job: "billing.period-end", at: next.periodEnd ?? now });
+  }
+  if (TENANT_BILLING_STATE[from] !== TENANT_BILLING_STATE[to]) {
+    effects.push({ kind: "set-tenant-billing-state", value: TENANT_BILLING_STATE[to] });
+  }
+  return effects;
+}
+
+/** The parts of a Dodo webhook envelope the machine needs (`{ type, timestamp, data }`). */
+export interface DodoWebhookLike {
+  readonly type: string;
+  /** The envelope's timestamp (ISO string or Date). */
+  readonly timestamp: string | Date;
+  readonly data: {
+    readonly status?: string | null;
+    readonly subscription_id?: string | null;
+    readonly next_billing_date?: string | Date | null;
+    readonly cancel_at_next_billing_date?: boolean | null;
+  };
+}
+
+const DIRECT_KINDS = new Set<string>(PROVIDER_EVENT_KINDS);
+const BY_SUBSCRIPTION_STATUS: Readonly<Record<string, ProviderEventKind>> = {
+  active: "subscription.active",
+  on_hold: "subscription.on_hold",
+  past_due: "subscription.past_due",
+  paused: "subscription.paused",
+  cancelled: "subscription.cancelled",
+  expired: "subscription.expired",
+  failed: "subscription.failed",
+};
+
+function toDate(value: string | Date | null | undefined): Date | null {
+  if (value === null || value === undefined) return null;
+  const date = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/**
+ * Maps a Dodo webhook onto a machine event, or null when it does not concern the subscription state:
+ * one-time payments (no subscription_id: credit top-ups, handled by the ledger), refunds, disputes, ...
+ * `subscription.updated` / `subscription.plan_changed` carry the latest status: they map through it, and
+ * "active with cancel_at_next_billing_date" is a cancellation at period end (false again: withdrawn).
+ */
+export function billingEventFromDodo(webhook: DodoWebhookLike): BillingEvent | null {
+  const at = toDate(webhook.timestamp);
+  if (!at) return null;
+  const periodEnd = toDate(webhook.data.next_billing_date);
+  const { type, data } = webhook;
+  if (type === "payment.succeeded" || type === "payment.failed") {
+    return data.subscription_id ? { kind: type, at } : null;
+  }
+  if (type === "subscription.updated" || type === "subscription.plan_changed") {
+    const kind = data.status ? BY_SUBSCRIPTION_STATUS[data.status] : undefined;
+    if (!kind) return null;
+    return { kind: kind === "subscription.active" && data.cancel_at_next_billing_date ? "subscription.cancelled" : kind, at, periodEnd };
+  }
+  if (type === "subscription.active" && data.cancel_at_next_billing_date) return { kind: "subscription.cancelled", at, periodEnd };
+  if (type.startsWith("subscription.") && DIRECT_KINDS.has(type)) return { kind: type as ProviderEventKind, at, periodEnd };
+  return null;
+}

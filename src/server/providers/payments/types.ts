@@ -1,0 +1,152 @@
+// The payments provider contract. Two implementations: Dodo Payments (./dodo.ts, the real SDK) and the
+// local simulator (later). Everything billing does with a payment provider goes through this interface, so
+// the billing code never imports the SDK. Webhook verification is provider-independent (Standard Webhooks,
+// ./webhook-signature.ts) and therefore not a method here.
+
+/** Values a provider accepts in metadata (Dodo: string, number or boolean; objects are rejected). */
+export type PaymentMetadata = Record<string, string | number | boolean>;
+
+/** An existing provider customer, or the data to create one during checkout. */
+export type CheckoutCustomer = { customerId: string } | { email: string; name?: string };
+
+export interface CreateCheckoutInput {
+  /** "subscription": a plan (granted on `subscription.active`); "topup": a one-time credit pack (fulfilled on `payment.succeeded`). */
+  kind: "subscription" | "topup";
+  /** The provider's product id (from the plan catalogue). */
+  productId: string;
+  /** Seats for a per-seat plan, packs for a top-up. A positive integer. */
+  quantity: number;
+  customer: CheckoutCustomer;
+  /** Where the hosted checkout sends the customer back to. */
+  returnUrl: string;
+  /** Travels with the payment / subscription into every webhook: put tenantId (and e.g. the checkout row id) here. */
+  metadata: PaymentMetadata;
+  /** Only for kind "subscription". */
+  trialPeriodDays?: number;
+  /**
+   * The caller's dedupe key for this checkout. Dodo has no idempotency header for checkout sessions, so
+   * the Dodo adapter cannot pass it on: the caller must dedupe (one pending checkout row per key).
+   * The simulator may honour it.
+   */
+  idempotencyKey?: string;
+}
+
+export interface CheckoutSession {
+  sessionId: string;
+  checkoutUrl: string;
+}
+
+export interface CreateCustomerInput {
+  email: string;
+  name: string;
+  metadata: PaymentMetadata;
+}
+
+/**
+ * How a plan change is billed (Dodo's `proration_billing_mode`): charge the prorated difference now, the
+ * full new price now, only the price difference now, or nothing until the next renewal.
+ */
+export type ProrationMode = "prorated_immediately" | "full_immediately" | "difference_immediately" | "do_not_bill";
+
+export interface ChangePlanInput {
+  productId: string;
+  quantity: number;
+  proration: ProrationMode;
+}
+
+export interface UsageEvent {
+  /** The idempotency key: an event id the provider has seen before is ignored. */
+  eventId: string;
+  customerId: string;
+  /** Must match a meter's event name. */
+  eventName: string;
+  /** Must lie within [now - 1 h, now + 5 min]; checked before any request. */
+  timestamp: Date;
+  /** Values a meter sums must be numbers. At most 50 keys. */
+  metadata?: PaymentMetadata;
+}
+
+/** Dodo accepts at most this many events per ingest call; reportUsage splits larger lists. */
+export const USAGE_BATCH_LIMIT = 1000;
+/** Usage events older than this are rejected by the provider (and by reportUsage before sending). */
+export const USAGE_MAX_AGE_MS = 60 * 60 * 1000;
+/** Usage events further ahead than this are rejected by the provider (and by reportUsage before sending). */
+export const USAGE_MAX_FUTURE_MS = 5 * 60 * 1000;
+
+export interface PaymentProvider {
+  readonly name: "dodo" | "simulator";
+  /** A hosted checkout for a plan or a credit pack. */
+  createCheckout(input: CreateCheckoutInput): Promise<CheckoutSession>;
+  createCustomer(input: CreateCustomerInput): Promise<{ customerId: string }>;
+  /** A short-lived link to the provider's customer portal (cards, invoices, cancel). */
+  portalLink(customerId: string, returnUrl: string): Promise<{ url: string }>;
+  changePlan(subscriptionId: string, input: ChangePlanInput): Promise<void>;
+  /** The subscription stays active until the end of the paid period, then ends (no renewal). */
+  cancelAtPeriodEnd(subscriptionId: string): Promise<void>;
+  /**
+   * Sends usage events in batches of at most USAGE_BATCH_LIMIT. Validates every timestamp first and
+   * throws (non-retryable, nothing sent) if one is out of range. Repeated event ids in the input are sent
+   * once. Returns the number of events the provider reported as ingested.
+   */
+  reportUsage(events: UsageEvent[]): Promise<{ ingested: number }>;
+}
+
+/**
+ * Anything a provider call failed with. `retryable`: the provider or the network had trouble (5xx, 429,
+ * 408, connection error, timeout) and the same call may succeed later; false: the request itself was
+ * refused (other 4xx, invalid input), sending it again cannot help. `status` is the HTTP status when
+ * there was a response.
+ */
+export class PaymentProviderError extends Error {
+  override name = "PaymentProviderError";
+  readonly retryable: boolean;
+  readonly status: number | undefined;
+  readonly provider: PaymentProvider["name"];
+  constructor(
+    message: string,
+    opts: { retryable: boolean; status?: number; provider: PaymentProvider["name"]; cause?: unknown },
+  ) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.retryable = opts.retryable;
+    this.status = opts.status;
+    this.provider = opts.provider;
+  }
+}
+
+/**
+ * Checks usage events against the provider's time window and de-duplicates them by eventId (first one
+ * wins), then splits them into batches. Shared by every implementation so the simulator rejects what Dodo
+ * would reject.
+ */
+export function prepareUsageBatches(
+  events: UsageEvent[],
+  provider: PaymentProvider["name"],
+  now: Date = new Date(),
+): UsageEvent[][] {
+  const seen = new Set<string>();
+  const unique: UsageEvent[] = [];
+  for (const event of events) {
+    const t = event.timestamp.getTime();
+    if (Number.isNaN(t)) {
+      throw new PaymentProviderError(`Usage event ${event.eventId} has an invalid timestamp`, { retryable: false, provider });
+    }
+    if (now.getTime() - t > USAGE_MAX_AGE_MS) {
+      throw new PaymentProviderError(
+        `Usage event ${event.eventId} is older than 1 hour (${event.timestamp.toISOString()}); the provider would reject it`,
+        { retryable: false, provider },
+      );
+    }
+    if (t - now.getTime() > USAGE_MAX_FUTURE_MS) {
+      throw new PaymentProviderError(
+        `Usage event ${event.eventId} is more than 5 minutes in the future (${event.timestamp.toISOString()}); the provider would reject it`,
+        { retryable: false, provider },
+      );
+    }
+    if (seen.has(event.eventId)) continue;
+    seen.add(event.eventId);
+    unique.push(event);
+  }
+  const batches: UsageEvent[][] = [];
+  for (let i = 0; i < unique.length; i += USAGE_BATCH_LIMIT) batches.push(unique.slice(i, i + USAGE_BATCH_LIMIT));
+  return batches;
+}
