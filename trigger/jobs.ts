@@ -2,3 +2,4 @@
 // (trigger/tasks.ts), `npm run worker` and the dev launcher's runner load this file, so a job that is
 // not listed here is unknown to them ("Unknown job" failures). Add one line per job module:
 import "@/server/domain/notifications/deliver";
+import "@/server/domain/billing/process-webhook";
