@@ -53,6 +53,7 @@ export default async function PlatformLayout({ children, params }: { children: R
 /** The console's sections; only shown once the gate is open (the pages render nothing otherwise). */
 async function PlatformNav() {
   const t = await getTranslations("platform.jobs.nav");
+  const tBilling = await getTranslations("platform.billingEvents");
   return (
     <nav aria-label={t("label")} className="border-b">
       <ul className="mx-auto flex max-w-6xl gap-6 px-6 py-2 text-sm">
@@ -64,6 +65,11 @@ async function PlatformNav() {
         <li>
           <Link href="/platform/jobs" className="underline-offset-4 hover:underline">
             {t("jobs")}
+          </Link>
+        </li>
+        <li>
+          <Link href="/platform/billing-events" className="underline-offset-4 hover:underline">
+            {tBilling("nav")}
           </Link>
         </li>
       </ul>

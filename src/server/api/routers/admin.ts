@@ -1,5 +1,15 @@
 import { createTRPCRouter, platformProcedure } from "@/server/api/trpc";
 import {
+  getWebhookEvent,
+  listWebhookEvents,
+  listWebhookEventsInputSchema,
+  listWebhookEventsOutputSchema,
+  replayWebhookEvent,
+  replayWebhookEventOutputSchema,
+  webhookEventDetailOutputSchema,
+  webhookEventIdInputSchema,
+} from "@/server/domain/billing/webhook-events-admin";
+import {
   cancelJob,
   getJob,
   jobActionOutputSchema,
@@ -40,6 +50,25 @@ const jobsRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => ctx.db.$transaction((tx) => cancelJob(tx, { id: input.id, actorUserId: ctx.user.id }))),
 });
 
+// The billing webhook inbox (issue 5): failed events are visible and can be replayed.
+const billingEventsRouter = createTRPCRouter({
+  list: platformProcedure
+    .input(listWebhookEventsInputSchema)
+    .output(listWebhookEventsOutputSchema)
+    .query(({ ctx, input }) => listWebhookEvents(ctx.db, input)),
+
+  get: platformProcedure
+    .input(webhookEventIdInputSchema)
+    .output(webhookEventDetailOutputSchema)
+    .query(({ ctx, input }) => getWebhookEvent(ctx.db, input.id)),
+
+  replay: platformProcedure
+    .input(webhookEventIdInputSchema)
+    .output(replayWebhookEventOutputSchema)
+    .mutation(({ ctx, input }) => ctx.db.$transaction((tx) => replayWebhookEvent(tx, { id: input.id, actorUserId: ctx.user.id }))),
+});
+
 export const adminRouter = createTRPCRouter({
   jobs: jobsRouter,
+  billingEvents: billingEventsRouter,
 });
