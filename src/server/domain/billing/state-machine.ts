@@ -94,6 +94,23 @@ type Target = BillingMachineState | "ignore";
 
 // The transition table. A target equal to the row's state is an applied "stay" (fields such as periodEnd
 // are refreshed); "ignore" means the event makes no sense in that state and is logged, never thrown.
+const finishedRow: Readonly<Record<BillingEventKind, Target>> = {
+  "subscription.active": "active",
+  "subscription.renewed": "ignore",
+  "subscription.on_hold": "ignore",
+  "subscription.past_due": "ignore",
+  "subscription.paused": "ignore",
+  "subscription.unpaused": "ignore",
+  "subscription.cancelled": "ignore",
+  "subscription.expired": "ignore",
+  "subscription.failed": "ignore",
+  "payment.succeeded": "ignore",
+  "payment.failed": "ignore",
+  "trial.ended": "ignore",
+  "grace.ended": "ignore",
+  "period.ended": "ignore",
+};
+
 export const TRANSITIONS: Readonly<Record<BillingMachineState, Readonly<Record<BillingEventKind, Target>>>> = {
   trial: {
     "subscription.active": "active",
@@ -191,38 +208,9 @@ export const TRANSITIONS: Readonly<Record<BillingMachineState, Readonly<Record<B
     "grace.ended": "ignore",
     "period.ended": "ended",
   },
-  ended: {
-    "subscription.active": "active", // subscribed again
-    "subscription.renewed": "ignore",
-    "subscription.on_hold": "ignore",
-    "subscription.past_due": "ignore",
-    "subscription.paused": "ignore",
-    "subscription.unpaused": "ignore",
-    "subscription.cancelled": "ignore",
-    "subscription.expired": "ignore",
-    "subscription.failed": "ignore",
-    "payment.succeeded": "ignore",
-    "payment.failed": "ignore",
-    "trial.ended": "ignore",
-    "grace.ended": "ignore",
-    "period.ended": "ignore",
-  },
-  expired: {
-    "subscription.active": "active", // subscribed (again)
-    "subscription.renewed": "ignore",
-    "subscription.on_hold": "ignore",
-    "subscription.past_due": "ignore",
-    "subscription.paused": "ignore",
-    "subscription.unpaused": "ignore",
-    "subscription.cancelled": "ignore",
-    "subscription.expired": "ignore",
-    "subscription.failed": "ignore",
-    "payment.succeeded": "ignore",
-    "payment.failed": "ignore",
-    "trial.ended": "ignore",
-    "grace.ended": "ignore",
-    "period.ended": "ignore",
-  },
+  // A finished subscription only comes back through a new subscription.active; everything else is ignored.
+  ended: finishedRow,
+  expired: finishedRow,
 };
 
 /** The tenant's coarse `billing_state` (prisma enum BillingState), shown as the UI badge. */
