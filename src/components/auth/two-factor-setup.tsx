@@ -7,6 +7,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
+import { TotpCodeField } from "@/components/auth/totp-code-field";
 import { useRouter } from "@/i18n/navigation";
 import { authClient, unwrap } from "@/lib/auth-client";
 
@@ -117,19 +118,7 @@ export function TwoFactorSetup() {
           verify.mutate();
         }}
       >
-        <div className="grid gap-2">
-          <Label htmlFor="two-factor-code">{t("code")}</Label>
-          <Input
-            id="two-factor-code"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            pattern="[0-9 ]{6,8}"
-            maxLength={8}
-            required
-            value={code}
-            onChange={(e) => setCode(e.target.value)}
-          />
-        </div>
+        <TotpCodeField id="two-factor-code" label={t("code")} value={code} onChange={setCode} />
         {verify.error && <Alert variant="error">{errorText(verify.error as never)}</Alert>}
         <Button type="submit" disabled={verify.isPending}>
           {verify.isPending ? t("verifying") : t("verify")}

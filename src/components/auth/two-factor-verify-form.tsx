@@ -5,8 +5,7 @@ import { useState } from "react";
 import { isTwoFactorSignInOver, useTwoFactorErrorText } from "@/components/auth/two-factor-error-text";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
+import { TotpCodeField } from "@/components/auth/totp-code-field";
 import { Link, useRouter } from "@/i18n/navigation";
 import { authClient, unwrap } from "@/lib/auth-client";
 import { useTRPC } from "@/trpc/react";
@@ -44,21 +43,7 @@ export function TwoFactorVerifyForm() {
         verify.mutate();
       }}
     >
-      <div className="grid gap-2">
-        <Label htmlFor="totp-code">{t("code")}</Label>
-        <Input
-          id="totp-code"
-          name="code"
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          pattern="[0-9 ]{6,8}"
-          maxLength={8}
-          required
-          autoFocus
-          value={code}
-          onChange={(e) => setCode(e.target.value)}
-        />
-      </div>
+      <TotpCodeField id="totp-code" label={t("code")} value={code} onChange={setCode} autoFocus />
       {verify.error && <Alert variant="error">{errorText(verify.error as never)}</Alert>}
       {over ? (
         <Button asChild>
