@@ -126,7 +126,8 @@ describe("plan catalogue", () => {
 });
 
 describe("product ids from env", () => {
-  it("returns null when unset or blank, never throws", () => {
+  it("returns null when unset or blank with a Dodo API key, never throws", () => {
+    setEnv("DODO_PAYMENTS_API_KEY", "test-key");
     for (const name of productEnvNames()) setEnv(name, undefined);
     expect(productIdFor("pro", "monthly")).toBeNull();
     expect(productIdFor("starter", "monthly")).toBeNull();
@@ -135,6 +136,19 @@ describe("product ids from env", () => {
     expect(productIdFor("pro", "yearly")).toBeNull();
     expect(findByProductId("")).toBeNull();
     expect(findByProductId("pdt_unknown")).toBeNull();
+  });
+
+  it("defaults to the simulator's ids without a Dodo API key, and maps them back", () => {
+    setEnv("DODO_PAYMENTS_API_KEY", undefined);
+    for (const name of productEnvNames()) setEnv(name, undefined);
+    expect(productIdFor("pro", "monthly")).toBe("sim_pro_monthly");
+    expect(productIdFor("starter", "monthly")).toBeNull();
+    expect(creditPackProductId("credits-5k")).toBe("sim_credits_5k");
+    expect(findByProductId("sim_business_yearly")).toEqual({ kind: "plan", planId: "business", interval: "yearly" });
+    expect(findByProductId("sim_credits_1k")).toEqual({ kind: "credit-pack", packId: "credits-1k" });
+    expect(findByProductId("sim_usage_units")).toEqual({ kind: "usage-add-on" });
+    setEnv("DODO_PRODUCT_PRO_MONTHLY", "pdt_real");
+    expect(productIdFor("pro", "monthly")).toBe("pdt_real");
   });
 
   it("round-trips every configured product through findByProductId", () => {

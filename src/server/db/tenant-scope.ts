@@ -5,7 +5,20 @@ import type { PrismaClient } from "@/generated/prisma/client";
 // Creates through the scoped client must use the unchecked form (`tenantId`, `teamId` scalars),
 // not `tenant: { connect }`, since the scope sets `tenantId` on the data. Work that has to span
 // tenants (a user's other memberships, sessions) uses raw SQL or an unscoped client on purpose.
-const TENANT_OWNED = new Set<string>(["Project", "TenantMember", "TenantInvitation", "Team", "TeamMember", "IamRole"]);
+const TENANT_OWNED = new Set<string>([
+  "Project",
+  "TenantMember",
+  "TenantInvitation",
+  "Team",
+  "TeamMember",
+  "IamRole",
+  "BillingCustomer",
+  "BillingTenantSubscription",
+  "BillingOneTimePayment",
+  "BillingCheckout",
+  "CancellationFeedback",
+  "TenantCreditLedger",
+]);
 // Models with deleted_at: hidden unless the query names deletedAt itself.
 const SOFT_DELETABLE = new Set<string>(["Project"]);
 

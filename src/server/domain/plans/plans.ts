@@ -166,12 +166,21 @@ export function creditPackExpiresAt(packId: CreditPackId, purchasedAt: Date): Da
   return days === null ? null : new Date(purchasedAt.getTime() + days * 24 * 60 * 60 * 1000);
 }
 
-function readEnv(name: string, source: NodeJS.ProcessEnv): string | null {
-  const value = source[name]?.trim();
-  return value ? value : null;
+/**
+ * The local payment simulator's id for a product env name (DODO_PRODUCT_PRO_MONTHLY -> sim_pro_monthly):
+ * with no Dodo API key, billing runs on the simulator, which knows every catalogue product by these ids.
+ */
+export function simulatorProductId(envName: string): string {
+  return `sim_${envName.replace(/^DODO_PRODUCT_/, "").toLowerCase()}`;
 }
 
-/** The Dodo product id of a paid plan's interval from env, or null (free plan, or unset). */
+function readEnv(name: string, source: NodeJS.ProcessEnv): string | null {
+  const value = source[name]?.trim();
+  if (value) return value;
+  return source.DODO_PAYMENTS_API_KEY?.trim() ? null : simulatorProductId(name);
+}
+
+/** The Dodo product id of a paid plan's interval from env, or null (free plan, or unset with a Dodo API key). */
 export function productIdFor(planId: PlanId, interval: BillingInterval, source: NodeJS.ProcessEnv = process.env): string | null {
   const envNames: PlanDefinition["productEnv"] = plans[planId].productEnv;
   return envNames ? readEnv(envNames[interval], source) : null;
