@@ -1,6 +1,6 @@
 /**
- * Context and procedure builders: the ONE place where authentication, tenancy, permissions (and,
- * in later issues, rate limits and read-only impersonation) are enforced. Edit this file when a
+ * Context and procedure builders: the ONE place where authentication, tenancy, permissions and rate
+ * limits (and, in a later issue, read-only impersonation) are enforced. Edit this file when a
  * new kind of caller appears; routers only pick a builder and call the domain.
  */
 import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
@@ -12,6 +12,7 @@ import { prisma } from "@/server/db/client";
 import { scopeToTenant } from "@/server/db/tenant-scope";
 import { AppError, type AppErrorCode } from "@/server/domain/errors";
 import { assertPlatformAccess } from "@/server/domain/platform/platform-access";
+import { enforceRateLimit, type RateLimitRuleName } from "@/server/domain/rate-limit/rate-limit";
 import { assertServiceToken } from "@/server/domain/platform/service-token";
 import { staffEmailPolicy } from "@/server/domain/platform/staff-email-policy";
 import { can, type Permission } from "@/server/domain/rbac/permissions";
@@ -35,6 +36,8 @@ export interface ProcedureMeta {
   permission?: Permission;
   /** Set by tenantProcedure / platformProcedure: which kind of caller this procedure is for. */
   scope?: "tenant" | "platform";
+  /** Set by tenantProcedure's rateLimit option: the rule counted per user and tenant. */
+  rateLimit?: RateLimitRuleName;
 }
 
 const appErrorToTRPC: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
@@ -109,8 +112,9 @@ export const memberProcedure = protectedProcedure.use(async ({ ctx, next }) => {
  * A procedure that acts inside the caller's active tenant and needs `permission` there. Its ctx.db
  * is scoped to that tenant, so a forgotten where cannot reach another tenant's rows.
  */
-export function tenantProcedure(permission: Permission) {
-  return memberProcedure.meta({ permission, scope: "tenant" }).use(async ({ ctx, next }) => {
+export function tenantProcedure(permission: Permission, options: { rateLimit?: RateLimitRuleName } = {}) {
+  const { rateLimit } = options;
+  return memberProcedure.meta({ permission, scope: "tenant", ...(rateLimit ? { rateLimit } : {}) }).use(async ({ ctx, next }) => {
     const membership = await resolveActiveMembership(ctx.db, {
       userId: ctx.user.id,
       activeTenantId: ctx.session.session.activeOrganizationId,
@@ -118,6 +122,8 @@ export function tenantProcedure(permission: Permission) {
     if (!membership) throw fail("NO_ACTIVE_TENANT", "You are not a member of any workspace");
     const permissions = await resolvePermissions(ctx.db, membership);
     if (!can(permissions, permission)) throw fail("FORBIDDEN", "Your role does not allow this");
+    // Counted after the permission check, so refused callers cannot use up a member's allowance.
+    if (rateLimit) await enforceRateLimit(ctx.db, rateLimit, `${membership.tenantId}:${ctx.user.id}`);
     return next({
       ctx: { tenant: membership.tenant, membership, permissions, db: scopeToTenant(ctx.db, membership.tenantId) },
     });

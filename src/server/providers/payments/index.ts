@@ -1,0 +1,37 @@
+import { env, playgroundEnabled } from "@/env";
+import { prisma } from "@/server/db/client";
+import { createDodoPaymentProvider } from "./dodo";
+import { createSimulatorPaymentProvider } from "./simulator/provider";
+import { PaymentProviderError, type PaymentProvider } from "./types";
+
+export type { PaymentProvider } from "./types";
+
+/**
+ * The local simulator takes payments that are not real, so it only runs where that is harmless:
+ * without a Dodo API key, in development or a playground build. A production build without keys has
+ * no payments provider (checkout answers with a clear error) rather than free plans for everyone.
+ */
+export const paymentSimulatorEnabled = !env.DODO_PAYMENTS_API_KEY && playgroundEnabled;
+
+const unavailable: PaymentProvider = new Proxy({} as PaymentProvider, {
+  get(_, prop) {
+    if (prop === "name") return "dodo";
+    return () => {
+      throw new PaymentProviderError("Payments are not configured: set DODO_PAYMENTS_API_KEY (see README, Billing)", {
+        retryable: false,
+        provider: "dodo",
+      });
+    };
+  },
+});
+
+/** Dodo Payments when DODO_PAYMENTS_API_KEY is set, else the local simulator (dev / playground). */
+export const paymentProvider: PaymentProvider = env.DODO_PAYMENTS_API_KEY
+  ? createDodoPaymentProvider({
+      apiKey: env.DODO_PAYMENTS_API_KEY,
+      environment: env.DODO_PAYMENTS_ENVIRONMENT,
+      baseURL: env.DODO_PAYMENTS_BASE_URL,
+    })
+  : paymentSimulatorEnabled
+    ? createSimulatorPaymentProvider({ db: prisma, appUrl: env.APP_URL })
+    : unavailable;
