@@ -12,6 +12,9 @@ export default async function LandingPage({ params }: { params: Promise<{ locale
     <>
       <SiteHeader>
         <Button asChild variant="ghost" size="sm">
+          <Link href="/pricing">{t("nav.pricing")}</Link>
+        </Button>
+        <Button asChild variant="ghost" size="sm">
           <Link href="/sign-in">{t("nav.signIn")}</Link>
         </Button>
         <Button asChild size="sm">

@@ -49,7 +49,7 @@ export const LIMIT_KEYS = ["projects", "seats", "guests", "usageUnits", "aiCredi
 
 export interface PlanDefinition {
   readonly name: string;
-  readonly description: string;
+  /** Descriptions are user-facing text: messages billing.plans.<id>.description. */
   readonly trialDays: number;
   /** null: free plan (no checkout, no product ids). */
   readonly prices: { readonly [I in BillingInterval]: Money } | null;
@@ -66,7 +66,6 @@ const usd = (amount: number): Money => ({ amount, currency: "USD" });
 export const plans = {
   starter: {
     name: "Starter",
-    description: "For trying it out and small teams.",
     trialDays: 14,
     prices: null,
     productEnv: null,
@@ -76,7 +75,6 @@ export const plans = {
   },
   pro: {
     name: "Pro",
-    description: "For growing teams.",
     trialDays: 0,
     prices: { monthly: usd(2_900), yearly: usd(29_000) },
     productEnv: { monthly: "DODO_PRODUCT_PRO_MONTHLY", yearly: "DODO_PRODUCT_PRO_YEARLY" },
@@ -86,7 +84,6 @@ export const plans = {
   },
   business: {
     name: "Business",
-    description: "For organisations with many teams.",
     trialDays: 0,
     prices: { monthly: usd(9_900), yearly: usd(99_000) },
     productEnv: { monthly: "DODO_PRODUCT_BUSINESS_MONTHLY", yearly: "DODO_PRODUCT_BUSINESS_YEARLY" },
