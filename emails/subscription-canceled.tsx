@@ -21,7 +21,7 @@ export default function SubscriptionCanceled({ locale, tenantName, accessEndsAt,
       preview={t("subscriptionCanceled.preview", args)}
       heading={t("subscriptionCanceled.heading")}
       action={{ label: t("subscriptionCanceled.action"), url }}
-      footer={t("subscriptionCanceled.footer")}
+      footer={t("common.billingFooter")}
     >
       <Text>{t("subscriptionCanceled.body", args)}</Text>
       <Text>{t("subscriptionCanceled.comeBack")}</Text>

@@ -21,7 +21,7 @@ export default function TrialEnding({ locale, tenantName, trialEndsAt, daysLeft,
       preview={t("trialEnding.preview")}
       heading={t("trialEnding.heading", args)}
       action={{ label: t("trialEnding.action"), url }}
-      footer={t("trialEnding.footer")}
+      footer={t("common.billingFooter")}
     >
       <Text>{t("trialEnding.body", args)}</Text>
     </EmailLayout>

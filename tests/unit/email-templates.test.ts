@@ -22,6 +22,14 @@ const SUBJECTS: Record<EmailTemplate, Record<Locale, string>> = {
   paymentReceipt: { en: "Receipt for your payment of €49.00", de: "Beleg für Ihre Zahlung über 49,00\u00a0€" },
   trialEnding: { en: "Your trial of Acme ends in 3 days", de: "Ihre Testphase für Acme endet in 3 Tagen" },
   subscriptionCanceled: { en: "Your subscription for Acme has been canceled", de: "Ihr Abonnement für Acme wurde gekündigt" },
+  subscriptionActivated: { en: "Your subscription for Acme is active", de: "Ihr Abonnement für Acme ist aktiv" },
+  graceReminder: { en: "1 day left to update your payment method for Acme", de: "Noch 1 Tag, um Ihre Zahlungsmethode für Acme zu aktualisieren" },
+  paymentRecovered: { en: "Your payment for Acme went through", de: "Ihre Zahlung für Acme ist eingegangen" },
+  subscriptionSuspended: { en: "Your subscription for Acme is suspended", de: "Ihr Abonnement für Acme ist ausgesetzt" },
+  subscriptionOnHold: { en: "Your subscription for Acme is on hold", de: "Ihr Abonnement für Acme ist pausiert" },
+  cancelWithdrawn: { en: "Your subscription for Acme continues", de: "Ihr Abonnement für Acme läuft weiter" },
+  subscriptionEnded: { en: "Your subscription for Acme has ended", de: "Ihr Abonnement für Acme ist beendet" },
+  trialExpired: { en: "Your trial of Acme has ended", de: "Ihre Testphase für Acme ist beendet" },
   dataExportReady: { en: "Your data export is ready", de: "Ihr Datenexport ist bereit" },
   accountDeletionScheduled: { en: "Your account will be deleted on December 26, 2026", de: "Ihr Konto wird am 26. Dezember 2026 gelöscht" },
 };
@@ -32,7 +40,7 @@ const sampleProps = <K extends EmailTemplate>(template: K, locale: Locale, overr
 describe("email templates", () => {
   it("the catalog lists every template, each with a subject per locale above", () => {
     expect([...EMAIL_TEMPLATES].sort()).toEqual(Object.keys(SUBJECTS).sort());
-    expect(EMAIL_TEMPLATES).toHaveLength(12);
+    expect(EMAIL_TEMPLATES).toHaveLength(20);
   });
 
   describe.each(locales)("in %s", (locale) => {
@@ -78,8 +86,13 @@ describe("email templates", () => {
     const failedDe = await renderEmail("paymentFailed", sampleProps("paymentFailed", "de"));
     expect(failedDe.text).toContain("Wir konnten 49,00\u00a0€ für den Arbeitsbereich Acme nicht abbuchen.");
     expect(failedDe.text).toContain("Wir versuchen es am 3. Dezember 2026 erneut.");
+    expect(failedEn.text).toContain("Your workspace keeps its paid features until December 6, 2026.");
+    expect(failedDe.text).toContain("Ihr Arbeitsbereich behält seine kostenpflichtigen Funktionen bis zum 6. Dezember 2026.");
     const noRetry = await renderEmail("paymentFailed", sampleProps("paymentFailed", "en", { nextAttemptAt: null }));
     expect(noRetry.text).not.toContain("try again");
+    // A status change (subscription.past_due) carries no amount.
+    const noAmount = await renderEmail("paymentFailed", sampleProps("paymentFailed", "de", { amountMinor: null, currency: null }));
+    expect(noAmount.text).toContain("Wir konnten die letzte Zahlung für den Arbeitsbereich Acme nicht einziehen.");
   });
 
   it("greets by name and pluralises days in German", async () => {
@@ -87,5 +100,15 @@ describe("email templates", () => {
     expect(welcome.html).toContain("Willkommen, Grace!</h1>");
     const oneDay = await renderEmail("trialEnding", sampleProps("trialEnding", "de", { daysLeft: 1 }));
     expect(oneDay.subject).toBe("Ihre Testphase für Acme endet in 1 Tag");
+    const threeDays = await renderEmail("graceReminder", sampleProps("graceReminder", "de", { daysLeft: 3 }));
+    expect(threeDays.subject).toBe("Noch 3 Tage, um Ihre Zahlungsmethode für Acme zu aktualisieren");
+    expect(threeDays.preview).toBe("Noch 3 Tage, um Ihre Karte zu aktualisieren");
+  });
+
+  it("subscriptionEnded says why the subscription ended", async () => {
+    const canceled = await renderEmail("subscriptionEnded", sampleProps("subscriptionEnded", "en"));
+    expect(canceled.text).toContain("The canceled subscription of the workspace Acme has reached the end of its paid period.");
+    const expired = await renderEmail("subscriptionEnded", sampleProps("subscriptionEnded", "de", { reason: "expired" }));
+    expect(expired.text).toContain("Das Abonnement des Arbeitsbereichs Acme ist abgelaufen.");
   });
 });

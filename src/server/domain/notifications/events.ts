@@ -44,10 +44,21 @@ export const notificationEvents = {
   "account.data-export-ready": event({ category: "account", channels: ["email", "push"], template: "dataExportReady" }),
   "account.deletion-scheduled": event({ category: "security", channels: ["email", "sms"], template: "accountDeletionScheduled" }),
   "usage.warning": event({ category: "usage", channels: ["email", "push"], template: "usageWarning" }),
-  "billing.payment-failed": event({ category: "billing", channels: ["email", "sms", "push"], template: "paymentFailed" }),
   "billing.payment-receipt": event({ category: "billing", channels: ["email"], template: "paymentReceipt" }),
   "billing.trial-ending": event({ category: "billing", channels: ["email", "push"], template: "trialEnding" }),
-  "billing.subscription-canceled": event({ category: "billing", channels: ["email"], template: "subscriptionCanceled" }),
+  // The billing state machine's notifications (src/server/domain/billing/apply-billing-event.ts) and the dunning reminder.
+  "billing.subscription-activated": event({ category: "billing", channels: ["email"], template: "subscriptionActivated" }),
+  "billing.payment-failed": event({ category: "billing", channels: ["email", "sms", "push"], template: "paymentFailed" }),
+  "billing.grace-reminder": event({ category: "billing", channels: ["email"], template: "graceReminder" }),
+  "billing.payment-recovered": event({ category: "billing", channels: ["email"], template: "paymentRecovered" }),
+  "billing.suspended": event({ category: "billing", channels: ["email"], template: "subscriptionSuspended" }),
+  "billing.on-hold": event({ category: "billing", channels: ["email"], template: "subscriptionOnHold" }),
+  "billing.cancel-scheduled": event({ category: "billing", channels: ["email"], template: "subscriptionCanceled" }),
+  "billing.cancel-withdrawn": event({ category: "billing", channels: ["email"], template: "cancelWithdrawn" }),
+  // Ended (a cancellation ran out) and expired (the provider ended it) share a template: its `reason` tells them apart.
+  "billing.subscription-ended": event({ category: "billing", channels: ["email"], template: "subscriptionEnded" }),
+  "billing.subscription-expired": event({ category: "billing", channels: ["email"], template: "subscriptionEnded" }),
+  "billing.trial-expired": event({ category: "billing", channels: ["email"], template: "trialExpired" }),
 } as const;
 
 export type NotificationEvent = keyof typeof notificationEvents;

@@ -2,15 +2,23 @@ import { render } from "@react-email/render";
 import type { ReactElement } from "react";
 import AccountDeletionScheduled, { type AccountDeletionScheduledProps } from "@emails/account-deletion-scheduled";
 import { formatDate, formatMoney, formatNumber } from "@emails/components/format";
+import CancelWithdrawn, { type CancelWithdrawnProps } from "@emails/cancel-withdrawn";
 import DataExportReady, { type DataExportReadyProps } from "@emails/data-export-ready";
+import GraceReminder, { type GraceReminderProps } from "@emails/grace-reminder";
 import Invitation, { type InvitationProps } from "@emails/invitation";
 import MagicLink, { type MagicLinkProps } from "@emails/magic-link";
 import PaymentFailed, { type PaymentFailedProps } from "@emails/payment-failed";
 import PaymentReceipt, { type PaymentReceiptProps } from "@emails/payment-receipt";
+import PaymentRecovered, { type PaymentRecoveredProps } from "@emails/payment-recovered";
 import ResetPassword, { type ResetPasswordProps } from "@emails/reset-password";
+import SubscriptionActivated, { type SubscriptionActivatedProps } from "@emails/subscription-activated";
 import SubscriptionCanceled, { type SubscriptionCanceledProps } from "@emails/subscription-canceled";
+import SubscriptionEnded, { type SubscriptionEndedProps } from "@emails/subscription-ended";
+import SubscriptionOnHold, { type SubscriptionOnHoldProps } from "@emails/subscription-on-hold";
+import SubscriptionSuspended, { type SubscriptionSuspendedProps } from "@emails/subscription-suspended";
 import { emailTranslator } from "@emails/translator";
 import TrialEnding, { type TrialEndingProps } from "@emails/trial-ending";
+import TrialExpired, { type TrialExpiredProps } from "@emails/trial-expired";
 import UsageWarning, { type UsageWarningProps } from "@emails/usage-warning";
 import VerifyEmail, { type VerifyEmailProps } from "@emails/verify-email";
 import Welcome, { type WelcomeProps } from "@emails/welcome";
@@ -84,6 +92,46 @@ export const emailTemplates = {
     element: (p) => <SubscriptionCanceled {...p} />,
     subject: (t, p) => t("subscriptionCanceled.subject", { tenant: p.tenantName }),
     sample: sampleOf(SubscriptionCanceled.PreviewProps),
+  }),
+  subscriptionActivated: entry<SubscriptionActivatedProps>({
+    element: (p) => <SubscriptionActivated {...p} />,
+    subject: (t, p) => t("subscriptionActivated.subject", { tenant: p.tenantName }),
+    sample: sampleOf(SubscriptionActivated.PreviewProps),
+  }),
+  graceReminder: entry<GraceReminderProps>({
+    element: (p) => <GraceReminder {...p} />,
+    subject: (t, p) => t("graceReminder.subject", { tenant: p.tenantName, days: p.daysLeft }),
+    sample: sampleOf(GraceReminder.PreviewProps),
+  }),
+  paymentRecovered: entry<PaymentRecoveredProps>({
+    element: (p) => <PaymentRecovered {...p} />,
+    subject: (t, p) => t("paymentRecovered.subject", { tenant: p.tenantName }),
+    sample: sampleOf(PaymentRecovered.PreviewProps),
+  }),
+  subscriptionSuspended: entry<SubscriptionSuspendedProps>({
+    element: (p) => <SubscriptionSuspended {...p} />,
+    subject: (t, p) => t("subscriptionSuspended.subject", { tenant: p.tenantName }),
+    sample: sampleOf(SubscriptionSuspended.PreviewProps),
+  }),
+  subscriptionOnHold: entry<SubscriptionOnHoldProps>({
+    element: (p) => <SubscriptionOnHold {...p} />,
+    subject: (t, p) => t("subscriptionOnHold.subject", { tenant: p.tenantName }),
+    sample: sampleOf(SubscriptionOnHold.PreviewProps),
+  }),
+  cancelWithdrawn: entry<CancelWithdrawnProps>({
+    element: (p) => <CancelWithdrawn {...p} />,
+    subject: (t, p) => t("cancelWithdrawn.subject", { tenant: p.tenantName }),
+    sample: sampleOf(CancelWithdrawn.PreviewProps),
+  }),
+  subscriptionEnded: entry<SubscriptionEndedProps>({
+    element: (p) => <SubscriptionEnded {...p} />,
+    subject: (t, p) => t("subscriptionEnded.subject", { tenant: p.tenantName }),
+    sample: sampleOf(SubscriptionEnded.PreviewProps),
+  }),
+  trialExpired: entry<TrialExpiredProps>({
+    element: (p) => <TrialExpired {...p} />,
+    subject: (t, p) => t("trialExpired.subject", { tenant: p.tenantName }),
+    sample: sampleOf(TrialExpired.PreviewProps),
   }),
   dataExportReady: entry<DataExportReadyProps>({
     element: (p) => <DataExportReady {...p} />,

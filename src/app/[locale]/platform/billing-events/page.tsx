@@ -81,7 +81,9 @@ export default async function PlatformBillingEventsPage({
         rows={page.items.map((e) => (
           <tr key={e.id} className="border-t align-top" data-event-id={e.id}>
             <th scope="row" className="px-3 py-2 font-mono text-xs font-medium">
-              {e.type}
+              <Link href={`/platform/billing-events/${e.id}`} className="underline-offset-4 hover:underline">
+                {e.type}
+              </Link>
             </th>
             <td className="px-3 py-2">
               <Badge variant={variant[e.status]} data-status={e.status}>
