@@ -17,7 +17,10 @@ export type AppErrorCode =
   | "ALREADY_MEMBER"
   | "INVITATION_INVALID"
   | "TWO_FACTOR_REQUIRED"
-  | "PLATFORM_USER";
+  | "PLATFORM_USER"
+  | "BILLING_NOT_CONFIGURED"
+  | "PAYMENT_PROVIDER_UNAVAILABLE"
+  | "PAYMENT_PROVIDER_ERROR";
 
 export class AppError extends Error {
   override name = "AppError";

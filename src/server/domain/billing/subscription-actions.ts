@@ -1,0 +1,186 @@
+import { z } from "zod";
+import { CancellationReason } from "@/generated/prisma/client";
+import type { Db, DbTx } from "@/server/db/client";
+import { AppError } from "@/server/domain/errors";
+import {
+  BILLING_INTERVALS,
+  isPlanId,
+  PLAN_ORDER,
+  plans,
+  productIdFor,
+  type BillingInterval,
+  type PlanId,
+} from "@/server/domain/plans/plans";
+import type { PaymentProvider, ProrationMode } from "@/server/providers/payments/types";
+import { callPaymentProvider, lockTenantBilling, PROVIDER_TRANSACTION_TIMEOUT_MS, requireProductId } from "./provider-calls";
+import type { BillingMachineState } from "./state-machine";
+
+// Plan changes and cancellation of the tenant's running subscription. These only ask the provider; the
+// new state arrives by webhook (process-webhook.ts), so nothing here writes the subscription record.
+
+/** States in which the provider still runs the tenant's subscription (suspended and on_hold: unpaid, not ended). */
+const RUNNING_STATES: ReadonlySet<string> = new Set<BillingMachineState>(["trial", "active", "past_due", "suspended", "on_hold"]);
+
+/**
+ * Whether the subscription still exists at the provider: running, or canceled but paid until a period end
+ * that has not passed. A tenant with one changes its plan instead of opening a second subscription.
+ */
+export function isLiveSubscription(subscription: { state: string; periodEnd: Date | null }, now: Date): boolean {
+  if (RUNNING_STATES.has(subscription.state)) return true;
+  return subscription.state === "canceled" && (subscription.periodEnd === null || subscription.periodEnd.getTime() > now.getTime());
+}
+
+export async function findLiveSubscription(db: DbTx, tenantId: string, now: Date) {
+  const subscription = await db.billingTenantSubscription.findUnique({ where: { tenantId } });
+  return subscription && isLiveSubscription(subscription, now) ? subscription : null;
+}
+
+async function requireLiveSubscription(db: DbTx, tenantId: string, now: Date) {
+  const subscription = await findLiveSubscription(db, tenantId, now);
+  if (!subscription) throw new AppError("CONFLICT", "This workspace has no subscription yet: choose a plan to subscribe first");
+  return subscription;
+}
+
+/** A plan and how it is billed; interval null: no paid interval (the free plan, or a plan granted without a subscription). */
+export interface PlanChoice {
+  planId: PlanId;
+  interval: BillingInterval | null;
+}
+
+export type PlanChange = "current" | "upgrade" | "downgrade";
+
+/** Moving from `from` to `to`: a higher plan (PLAN_ORDER) is an upgrade; on the same plan, monthly -> yearly is one. */
+export function comparePlanChoices(from: PlanChoice, to: PlanChoice): PlanChange {
+  const rank = (c: PlanChoice) => [PLAN_ORDER.indexOf(c.planId), c.interval === null ? -1 : BILLING_INTERVALS.indexOf(c.interval)] as const;
+  const [fromPlan, fromInterval] = rank(from);
+  const [toPlan, toInterval] = rank(to);
+  const diff = toPlan !== fromPlan ? toPlan - fromPlan : toInterval - fromInterval;
+  return diff === 0 ? "current" : diff > 0 ? "upgrade" : "downgrade";
+}
+
+/** Upgrades are charged the prorated difference now; downgrades take effect without a charge (the next renewal bills the new price). */
+export const PRORATION_FOR_CHANGE: Readonly<Record<Exclude<PlanChange, "current">, ProrationMode>> = {
+  upgrade: "prorated_immediately",
+  downgrade: "do_not_bill",
+};
+
+/**
+ * Refuses a plan whose limits the tenant already exceeds (members, guests, projects not deleted), naming
+ * each limit, so a downgrade never leaves a tenant over its plan.
+ */
+export async function assertUsageFitsPlan(db: DbTx, tenantId: string, planId: PlanId): Promise<void> {
+  const { name, limits } = plans[planId];
+  const members = await db.tenantMember.count({ where: { tenantId, memberType: "member" } });
+  const guests = await db.tenantMember.count({ where: { tenantId, memberType: "guest" } });
+  const projects = await db.project.count({ where: { tenantId, deletedAt: null } });
+  const over = [
+    { used: members, limit: limits.seats, what: "members" },
+    { used: guests, limit: limits.guests, what: "guests" },
+    { used: projects, limit: limits.projects, what: "projects" },
+  ]
+    .filter((l) => l.used > l.limit)
+    .map((l) => `${l.used} ${l.what} (${name} allows ${l.limit}; remove ${l.used - l.limit})`);
+  if (over.length > 0) {
+    throw new AppError("LIMIT_REACHED", `This workspace has more than ${name} allows: ${over.join(", ")}. Remove them first, then switch plans`);
+  }
+}
+
+export const changePlanInputSchema = z.object({
+  planId: z.enum(PLAN_ORDER),
+  interval: z.enum(BILLING_INTERVALS),
+});
+
+export interface ChangePlanResult {
+  planId: PlanId;
+  interval: BillingInterval;
+  change: Exclude<PlanChange, "current">;
+  proration: ProrationMode;
+}
+
+/** Switches the tenant's live subscription to another paid plan or interval at the provider. */
+export async function changeSubscriptionPlan(
+  db: Db,
+  provider: PaymentProvider,
+  input: { tenantId: string; planId: PlanId; interval: BillingInterval; now?: Date },
+): Promise<ChangePlanResult> {
+  const target = plans[input.planId];
+  if (!target.productEnv) {
+    throw new AppError("INVALID_INPUT", `${target.name} is the free plan: cancel the subscription instead (it ends with the paid period)`);
+  }
+  const subscription = await requireLiveSubscription(db, input.tenantId, input.now ?? new Date());
+  if (!subscription.planId || !isPlanId(subscription.planId) || !isBillingInterval(subscription.interval)) {
+    throw new AppError("CONFLICT", "The current subscription is not a plan of the catalogue: contact support to change it");
+  }
+  const change = comparePlanChoices({ planId: subscription.planId, interval: subscription.interval }, input);
+  if (change === "current") {
+    throw new AppError("CONFLICT", `This workspace is already on ${target.name} (${input.interval}): pick another plan or interval`);
+  }
+  if (change === "downgrade") await assertUsageFitsPlan(db, input.tenantId, input.planId);
+  const productId = requireProductId(
+    productIdFor(input.planId, input.interval),
+    `${target.name} (${input.interval})`,
+    target.productEnv[input.interval],
+  );
+  const proration = PRORATION_FOR_CHANGE[change];
+  await callPaymentProvider(() => provider.changePlan(subscription.providerSubscriptionId, { productId, quantity: 1, proration }));
+  return { planId: input.planId, interval: input.interval, change, proration };
+}
+
+export function isBillingInterval(value: string | null): value is BillingInterval {
+  return value !== null && (BILLING_INTERVALS as readonly string[]).includes(value);
+}
+
+export const CANCELLATION_DETAILS_MAX = 1000;
+
+export const cancelSubscriptionInputSchema = z
+  .object({
+    reason: z.enum(CancellationReason),
+    details: z.string().trim().max(CANCELLATION_DETAILS_MAX, `Keep the details under ${CANCELLATION_DETAILS_MAX} characters`).optional(),
+  })
+  .refine((input) => input.reason !== "other" || Boolean(input.details), {
+    path: ["details"],
+    message: 'Tell us why you cancel when the reason is "other"',
+  });
+
+/**
+ * Records why the tenant cancels and asks the provider to end the subscription at the period end, in one
+ * transaction: a provider failure leaves no feedback row. Serialized per tenant; a cancellation already
+ * requested (feedback newer than the subscription's last change, the provider's confirmation still on its
+ * way) is refused, so a double-click cancels once. The state becomes "canceled" when the webhook arrives.
+ */
+export async function cancelSubscription(
+  db: Db,
+  provider: PaymentProvider,
+  input: { tenantId: string; userId: string; reason: CancellationReason; details?: string; now?: Date },
+): Promise<{ endsAt: Date | null }> {
+  const now = input.now ?? new Date();
+  return db.$transaction(
+    async (tx) => {
+      await lockTenantBilling(tx, input.tenantId);
+      const subscription = await requireLiveSubscription(tx, input.tenantId, now);
+      if (subscription.state === "canceled" || subscription.cancelAtPeriodEnd) {
+        const ends = subscription.periodEnd ? ` on ${subscription.periodEnd.toISOString().slice(0, 10)}` : "";
+        throw new AppError("CONFLICT", `The subscription is already canceled and ends${ends}`);
+      }
+      const pending = await tx.cancellationFeedback.count({
+        where: { tenantId: input.tenantId, providerSubscriptionId: subscription.providerSubscriptionId, createdAt: { gt: subscription.updatedAt } },
+      });
+      if (pending > 0) {
+        throw new AppError("CONFLICT", "Cancellation is already requested: the subscription shows as canceled once the payment provider confirms it");
+      }
+      await tx.cancellationFeedback.create({
+        data: {
+          tenantId: input.tenantId,
+          userId: input.userId,
+          reason: input.reason,
+          details: input.details || null,
+          providerSubscriptionId: subscription.providerSubscriptionId,
+          createdAt: now,
+        },
+      });
+      await callPaymentProvider(() => provider.cancelAtPeriodEnd(subscription.providerSubscriptionId));
+      return { endsAt: subscription.periodEnd };
+    },
+    { timeout: PROVIDER_TRANSACTION_TIMEOUT_MS },
+  );
+}
