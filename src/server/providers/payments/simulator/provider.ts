@@ -1,4 +1,9 @@
 import type { Db } from "@/server/db/client";
+import { createCheckoutSession } from "@/server/domain/payments-simulator/checkout";
+import { createCustomerRecord, requireCustomer, type SimulatorContext } from "@/server/domain/payments-simulator/context";
+import { SimulatorError, simulatorErrorStatus } from "@/server/domain/payments-simulator/errors";
+import { changePlan, setCancelAtPeriodEnd } from "@/server/domain/payments-simulator/subscriptions";
+import { ingestUsageEvents } from "@/server/domain/payments-simulator/usage";
 import { PaymentProviderError, type PaymentProvider } from "../types";
 
 export interface SimulatorPaymentProviderOptions {
@@ -7,10 +12,49 @@ export interface SimulatorPaymentProviderOptions {
   appUrl: string;
 }
 
-// Placeholder until the simulator lands (being built now).
-export function createSimulatorPaymentProvider(_opts: SimulatorPaymentProviderOptions): PaymentProvider {
-  const notYet = () => {
-    throw new PaymentProviderError("The payment simulator is not built yet", { retryable: false, provider: "simulator" });
+const PROVIDER = "simulator" as const;
+
+/** A refusal as the Dodo adapter reports one: non-retryable, with the status Dodo would answer. */
+async function call<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof SimulatorError) {
+      throw new PaymentProviderError(error.message, { retryable: false, status: simulatorErrorStatus(error.code), provider: PROVIDER, cause: error });
+    }
+    throw error;
+  }
+}
+
+/** The customer portal, with the app's return URL as Dodo's portal link carries it. */
+export function portalUrl(appUrl: string, customerId: string, returnUrl: string): string {
+  const url = new URL(`/simulator/portal/${encodeURIComponent(customerId)}`, appUrl);
+  url.searchParams.set("return_url", returnUrl);
+  return url.toString();
+}
+
+/**
+ * The local payment simulator: a stand-in for Dodo Payments with a hosted checkout and customer portal
+ * under /simulator, records in payment_simulator_objects and Dodo-shaped, Standard Webhooks-signed
+ * webhooks delivered to the app's own /api/webhooks/dodo by a job (src/server/domain/payments-simulator).
+ */
+export function createSimulatorPaymentProvider(opts: SimulatorPaymentProviderOptions): PaymentProvider {
+  const ctx: SimulatorContext = { db: opts.db, appUrl: opts.appUrl };
+  return {
+    name: PROVIDER,
+    createCheckout: (input) => call(() => createCheckoutSession(ctx, input)),
+    createCustomer: (input) =>
+      call(async () => {
+        const customer = await createCustomerRecord(opts.db, input, new Date());
+        return { customerId: customer.customer_id };
+      }),
+    portalLink: (customerId, returnUrl) =>
+      call(async () => {
+        await requireCustomer(opts.db, customerId);
+        return { url: portalUrl(opts.appUrl, customerId, returnUrl) };
+      }),
+    changePlan: (subscriptionId, input) => call(async () => void (await changePlan(ctx, subscriptionId, input))),
+    cancelAtPeriodEnd: (subscriptionId) => call(async () => void (await setCancelAtPeriodEnd(ctx, subscriptionId, true))),
+    reportUsage: (events) => call(() => ingestUsageEvents(opts.db, events)),
   };
-  return { name: "simulator", createCheckout: notYet, createCustomer: notYet, portalLink: notYet, changePlan: notYet, cancelAtPeriodEnd: notYet, reportUsage: notYet };
 }

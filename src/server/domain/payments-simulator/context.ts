@@ -1,0 +1,113 @@
+import type { Db, DbTx } from "@/server/db/client";
+import {
+  findObject,
+  insertObject,
+  simulatorId,
+  SIMULATOR_CURRENCY,
+  type SimulatorCartLine,
+  type SimulatorCustomer,
+  type SimulatorPayment,
+} from "@/server/providers/payments/simulator/objects";
+import type { SimulatorEventType } from "@/server/providers/payments/simulator/payloads";
+import type { PaymentMetadata } from "@/server/providers/payments/types";
+import { queueSimulatorEvent } from "./deliver";
+import { SimulatorError } from "./errors";
+
+export interface SimulatorContext {
+  db: Db;
+  /** The app's base URL: checkout and portal links point there, webhooks go to its /api/webhooks/dodo. */
+  appUrl: string;
+  /** The simulator's clock; default the real time. */
+  now?: Date;
+  /** Holds every webhook back this long (a slow provider). */
+  deliveryDelayMs?: number;
+}
+
+export interface SimulatorStep {
+  tx: DbTx;
+  now: Date;
+  /** Queues a webhook about `objectId` in this transaction: it is sent exactly when the change commits. */
+  emit(type: SimulatorEventType, objectId: string): Promise<void>;
+}
+
+/** Runs one simulator operation: its record changes and the webhooks it sends commit together. */
+export function simulatorStep<T>(ctx: SimulatorContext, fn: (step: SimulatorStep) => Promise<T>): Promise<T> {
+  const now = ctx.now ?? new Date();
+  return ctx.db.$transaction((tx) =>
+    fn({
+      tx,
+      now,
+      emit: async (type, objectId) => {
+        await queueSimulatorEvent(tx, { type, objectId, at: now, appUrl: ctx.appUrl, delayMs: ctx.deliveryDelayMs });
+      },
+    }),
+  );
+}
+
+/** Cards of the hosted checkout: Dodo's test cards. */
+export const TEST_CARDS = { succeeds: "4242424242424242", declines: "4000000000000002" } as const;
+
+export async function requireCustomer(db: DbTx, customerId: string): Promise<SimulatorCustomer> {
+  const customer = await findObject(db, "customer", customerId);
+  if (!customer) throw new SimulatorError("not_found", `Customer ${customerId} does not exist in the payment simulator`);
+  return customer;
+}
+
+/** Dodo refuses a customer without a plausible email address. */
+export function assertEmail(email: string): void {
+  if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new SimulatorError("invalid_input", `Customer email ${JSON.stringify(email)} is not an email address`);
+}
+
+export async function createCustomerRecord(
+  db: DbTx,
+  input: { email: string; name: string; metadata: PaymentMetadata },
+  now: Date,
+): Promise<SimulatorCustomer> {
+  assertEmail(input.email);
+  const customer: SimulatorCustomer = {
+    customer_id: simulatorId("cus"),
+    email: input.email,
+    name: input.name,
+    metadata: input.metadata,
+    created_at: now.toISOString(),
+  };
+  await insertObject(db, "customer", customer.customer_id, customer);
+  return customer;
+}
+
+/** A charge of `amount` on the test card that succeeds or the one that declines, stored as a payment. */
+export async function chargeCard(
+  db: DbTx,
+  input: {
+    outcome: "succeeded" | "failed";
+    customerId: string;
+    amount: number;
+    metadata: PaymentMetadata;
+    subscriptionId: string | null;
+    productCart: SimulatorCartLine[] | null;
+    checkoutSessionId: string | null;
+    retryAttempt?: number;
+  },
+  now: Date,
+): Promise<SimulatorPayment> {
+  const card = input.outcome === "succeeded" ? TEST_CARDS.succeeds : TEST_CARDS.declines;
+  const payment: SimulatorPayment = {
+    payment_id: simulatorId("pay"),
+    customer_id: input.customerId,
+    status: input.outcome,
+    total_amount: input.amount,
+    currency: SIMULATOR_CURRENCY,
+    metadata: input.metadata,
+    subscription_id: input.subscriptionId,
+    product_cart: input.productCart,
+    checkout_session_id: input.checkoutSessionId,
+    card_last_four: card.slice(-4),
+    error_code: input.outcome === "failed" ? "CARD_DECLINED" : null,
+    error_message: input.outcome === "failed" ? "The card was declined." : null,
+    retry_attempt: input.retryAttempt ?? 0,
+    refunds: [],
+    created_at: now.toISOString(),
+  };
+  await insertObject(db, "payment", payment.payment_id, payment);
+  return payment;
+}
