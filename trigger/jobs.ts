@@ -3,5 +3,8 @@
 // not listed here is unknown to them ("Unknown job" failures). Add one line per job module:
 import "@/server/domain/notifications/deliver";
 import "@/server/domain/billing/process-webhook";
+import "@/server/domain/billing/apply-billing-event";
+import "@/server/domain/billing/dunning";
+import "@/server/domain/billing/trial";
 import "@/server/domain/payments-simulator/deliver";
 import "@/server/domain/rate-limit/rate-limit";

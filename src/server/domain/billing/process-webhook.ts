@@ -1,23 +1,16 @@
 import { z } from "zod";
-import { env } from "@/env";
 import type { Db, DbTx } from "@/server/db/client";
 import { Prisma } from "@/generated/prisma/client";
 import { defineJob, PermanentJobError } from "@/server/domain/jobs";
-import { creditPackExpiresAt, creditPacks, DEFAULT_PLAN, findByProductId } from "@/server/domain/plans/plans";
-import {
-  billingEventFromDodo,
-  billingStateAfter,
-  hasAccess,
-  toTenantBillingState,
-  type BillingEffect,
-  type BillingMachineState,
-  type BillingRecord,
-  BILLING_STATES,
-} from "./state-machine";
+import { creditPackExpiresAt, creditPacks, findByProductId } from "@/server/domain/plans/plans";
+import { applyBillingEvent } from "./apply-billing-event";
+import { billingEventFromDodo } from "./state-machine";
+import { inTransaction } from "./subscription-record";
 
 // Processes one inbox row (billing_payment_events) written by receive-webhook.ts. Idempotent and
-// order-safe: a finished row is left alone; subscription events go through the pure state machine under
-// a row lock on the tenant's subscription record (an older event never moves it backwards); credit pack
+// order-safe: a finished row is left alone; subscription events go through applyBillingEvent (the state
+// machine under a row lock on the tenant's subscription record: an older event never moves it backwards,
+// and its notifications and timers commit with the state change); credit pack
 // payments and refunds append ledger entries whose UNIQUE (kind, reference) makes a retry a no-op.
 
 const PROVIDER = "dodo";
@@ -60,16 +53,6 @@ export interface ProcessWebhookOptions {
 
 type DbOrClient = Db | DbTx;
 
-/** Runs fn in a transaction: a new one on a client, the caller's when db already is one. */
-async function inTransaction<T>(db: DbOrClient, fn: (tx: DbTx) => Promise<T>): Promise<T> {
-  if ("$transaction" in db && typeof db.$transaction === "function") return (db as Db).$transaction(fn, { timeout: 15_000 });
-  return fn(db);
-}
-
-function isMachineState(value: string): value is BillingMachineState {
-  return (BILLING_STATES as readonly string[]).includes(value);
-}
-
 async function resolveTenantId(db: DbOrClient, data: DodoData): Promise<string | null> {
   const fromMetadata = data.metadata?.tenantId;
   if (typeof fromMetadata === "string" && fromMetadata) {
@@ -101,19 +84,6 @@ function productOf(data: DodoData): { productId: string | null; quantity: number
   return { productId: data.product_id ?? null, quantity: data.quantity ?? 1 };
 }
 
-/**
- * Effects the state machine asks for that have no job or notification wired yet. The next session wires
- * dunning: notify -> notify() with billing.* events (only billing.payment-failed exists in the notification
- * catalogue today, with no in-app banner), schedule -> billing.grace-end / billing.grace-reminder /
- * billing.period-end jobs feeding time events back into billingStateAfter. Until then they are recorded
- * in the event row's note so nothing is silently lost.
- */
-function deferredEffects(effects: readonly BillingEffect[]): string[] {
-  return effects.flatMap((e) =>
-    e.kind === "notify" ? [`notify ${e.event}`] : e.kind === "schedule" ? [`schedule ${e.job} at ${e.at.toISOString()}`] : [],
-  );
-}
-
 async function applySubscriptionEvent(tx: DbTx, tenantId: string, envelope: Envelope, opts: ProcessWebhookOptions): Promise<string> {
   const event = billingEventFromDodo(envelope);
   if (!event) throw new Error("not a subscription event");
@@ -122,52 +92,23 @@ async function applySubscriptionEvent(tx: DbTx, tenantId: string, envelope: Enve
   if (!subscriptionId) throw new PermanentJobError(`${envelope.type} has no subscription_id`);
   const { productId } = productOf(data);
 
-  // Create on first sight (ON CONFLICT DO NOTHING), then lock: concurrent events for one tenant serialize here.
+  // Create on first sight (ON CONFLICT DO NOTHING); applyBillingEvent then locks it, so concurrent events
+  // for one tenant serialize there.
   await tx.billingTenantSubscription.createMany({
     data: [{ tenantId, provider: PROVIDER, providerSubscriptionId: subscriptionId, state: "trial", productId }],
     skipDuplicates: true,
   });
-  const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM billing_tenant_subscriptions WHERE tenant_id = ${tenantId} FOR UPDATE`;
-  if (!locked) throw new Error(`Subscription ${subscriptionId} belongs to another tenant`);
-  const row = await tx.billingTenantSubscription.findUniqueOrThrow({ where: { id: locked.id } });
-  const record: BillingRecord = {
-    state: isMachineState(row.state) ? row.state : "trial",
-    graceEndsAt: row.graceEndsAt,
-    periodEnd: row.periodEnd,
-    cancelAtPeriodEnd: row.cancelAtPeriodEnd,
-    lastEventAt: row.lastEventAt,
-  };
-  const now = opts.now ?? new Date();
-  const outcome = billingStateAfter(record, event, now, { graceDays: opts.graceDays ?? env.BILLING_GRACE_DAYS });
-  if (outcome.status !== "applied") return `${outcome.status === "ignored-stale" ? "stale" : "unexpected"}: ${outcome.reason}`;
-
-  const next = outcome.record;
-  const product = productId ? findByProductId(productId) : null;
-  const plan = product?.kind === "plan" ? product : null;
-  await tx.billingTenantSubscription.update({
-    where: { id: row.id },
-    data: {
-      providerSubscriptionId: subscriptionId,
-      state: next.state,
-      graceEndsAt: next.graceEndsAt,
-      periodEnd: next.periodEnd,
-      cancelAtPeriodEnd: next.cancelAtPeriodEnd,
-      lastEventAt: next.lastEventAt,
-      ...(productId ? { productId } : {}),
-      ...(plan ? { planId: plan.planId, interval: plan.interval } : {}),
-    },
+  const charge =
+    envelope.type === "payment.failed" && typeof data.total_amount === "number" && data.currency
+      ? { amountMinor: data.total_amount, currency: data.currency }
+      : undefined;
+  const result = await applyBillingEvent(tx, tenantId, event, {
+    now: opts.now ?? new Date(),
+    graceDays: opts.graceDays,
+    subscription: { providerSubscriptionId: subscriptionId, productId },
+    charge,
   });
-  const planId = plan?.planId ?? row.planId;
-  await tx.tenant.update({
-    where: { id: tenantId },
-    data: {
-      billingState: toTenantBillingState(next.state),
-      graceEndsAt: next.graceEndsAt,
-      ...(planId ? { plan: hasAccess(next, now) ? planId : DEFAULT_PLAN } : {}),
-    },
-  });
-  const deferred = deferredEffects(outcome.effects);
-  return `${outcome.from} -> ${next.state}${deferred.length ? `; effects not wired yet: ${deferred.join(", ")}` : ""}`;
+  return result.note;
 }
 
 async function applyCreditPackPayment(tx: DbTx, tenantId: string, envelope: Envelope): Promise<{ status: "processed" | "ignored"; note: string }> {
