@@ -13,7 +13,7 @@ import {
 
 export type SimulatorProduct =
   | { kind: "plan"; productId: string; planId: PlanId; interval: BillingInterval; name: string; unitAmount: number; currency: string }
-  | { kind: "credit-pack"; productId: string; packId: CreditPackId; name: string; unitAmount: number; currency: string };
+  | { kind: "credit-pack"; productId: string; packId: CreditPackId; credits: number; name: string; unitAmount: number; currency: string };
 
 /** The product behind an id, or null when the catalogue has no plan or credit pack with it. */
 export function simulatorProduct(productId: string): SimulatorProduct | null {
@@ -26,7 +26,7 @@ export function simulatorProduct(productId: string): SimulatorProduct | null {
   }
   if (found?.kind === "credit-pack") {
     const pack = creditPacks[found.packId];
-    return { kind: "credit-pack", productId, packId: found.packId, name: pack.name, unitAmount: pack.price.amount, currency: pack.price.currency };
+    return { kind: "credit-pack", productId, packId: found.packId, credits: pack.credits, name: pack.name, unitAmount: pack.price.amount, currency: pack.price.currency };
   }
   return null;
 }
