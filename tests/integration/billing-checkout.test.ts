@@ -10,6 +10,7 @@ import { env } from "@/env";
 import { prisma } from "@/server/db/client";
 import { CHECKOUT_REUSE_WINDOW_MS, startCreditPackCheckout, startPlanCheckout } from "@/server/domain/billing/checkout";
 import { PROVIDER_UNAVAILABLE_MESSAGE } from "@/server/domain/billing/provider-calls";
+import { RATE_LIMIT_RULES } from "@/server/domain/rate-limit/rate-limit";
 import { paymentProvider } from "@/server/providers/payments";
 import { PaymentProviderError } from "@/server/providers/payments/types";
 import { callerFor, signUpAndSignIn, type SignedInUser } from "../helpers/auth";
@@ -306,6 +307,19 @@ describe("billing.portal", () => {
     const owner = await signUpAndSignIn();
     spyOnProvider().portalLink.mockRejectedValueOnce(new PaymentProviderError("502", { retryable: true, status: 502, provider: "simulator" }));
     await expectTRPCError(owner.caller.billing.portal(), "SERVICE_UNAVAILABLE", "PAYMENT_PROVIDER_UNAVAILABLE");
+  });
+});
+
+describe("rate limit", () => {
+  it("refuses a member's billing actions beyond the billing rule's allowance per minute", async () => {
+    const owner = await signUpAndSignIn();
+    const spies = spyOnProvider();
+    for (let i = 0; i < RATE_LIMIT_RULES.billing.max; i++) await owner.caller.billing.topup({ packId: "credits-1k", quantity: 1 });
+    await expectTRPCError(owner.caller.billing.portal(), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+    expect(spies.createCheckout).toHaveBeenCalledOnce();
+    expect(spies.portalLink).not.toHaveBeenCalled();
+    // Reading is not limited.
+    await expect(owner.caller.billing.overview()).resolves.toBeDefined();
   });
 });
 
