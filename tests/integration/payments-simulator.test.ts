@@ -5,9 +5,11 @@
  * the app's own /api/webhooks/dodo route; the route stores it and billing.process-webhook applies it to the
  * tenant, its subscription record and the credit ledger.
  */
+import { execFile } from "node:child_process";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
+import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
 // src/env.ts parses process.env when first imported: fix the webhook secret and make sure the
@@ -19,9 +21,11 @@ vi.hoisted(() => {
 
 import { POST } from "@/app/api/webhooks/dodo/route";
 import { prisma } from "@/server/db/client";
-import { completeCheckout } from "@/server/domain/payments-simulator/checkout";
+import { completeCheckout, getCheckoutView } from "@/server/domain/payments-simulator/checkout";
 import type { SimulatorContext } from "@/server/domain/payments-simulator/context";
 import { SimulatorError } from "@/server/domain/payments-simulator/errors";
+import { getPortalView, runPortalOperation } from "@/server/domain/payments-simulator/portal";
+import { findTenantSimulatorRecords } from "@/server/domain/payments-simulator/simulate-cli";
 import { refundPayment } from "@/server/domain/payments-simulator/refunds";
 import { failRenewal, renewNow, setCancelAtPeriodEnd, updateCardAndPay } from "@/server/domain/payments-simulator/subscriptions";
 import { creditPackProductId, productIdFor } from "@/server/domain/plans/plans";
@@ -79,10 +83,10 @@ async function newTenant() {
   const slug = `t-${randomUUID().slice(0, 12)}`;
   const tenant = await prisma.tenant.create({ data: { name: slug, slug } });
   const { customerId } = await provider.createCustomer({ email: `${slug}@example.com`, name: slug, metadata: { tenantId: tenant.id } });
-  return { tenantId: tenant.id, customerId };
+  return { tenantId: tenant.id, customerId, slug };
 }
 
-async function checkout(tenant: { tenantId: string; customerId: string }, kind: "subscription" | "topup", productId: string, quantity = 1) {
+async function checkout(tenant: { tenantId: string; customerId: string; slug: string }, kind: "subscription" | "topup", productId: string, quantity = 1) {
   return provider.createCheckout({
     kind,
     productId,
@@ -512,5 +516,125 @@ describe("provider: portal, plan changes, cancel, usage", () => {
     await expect(provider.reportUsage([{ ...event(c), customerId: "cus_unknown" }])).rejects.toMatchObject({ status: 404, message: expect.stringContaining("cus_unknown") });
     // Nothing of a refused call was stored.
     expect(await prisma.paymentSimulatorObject.count({ where: { kind: "usage_event", data: { path: ["event_id"], equals: c } } })).toBe(0);
+  });
+});
+
+describe("hosted pages' data and portal operations", () => {
+  it("the checkout page sees an open, a completed and an expired session, and no unknown one", async () => {
+    const tenant = await newTenant();
+    const session = await checkout(tenant, "topup", CREDITS_1K, 3);
+    expect(await getCheckoutView(prisma, session.sessionId)).toMatchObject({
+      state: "open",
+      product: { kind: "credit-pack", credits: 1_000, unitAmount: 1_000 },
+      quantity: 3,
+      total: 3_000,
+      email: `${tenant.slug}@example.com`,
+    });
+    expect(await getCheckoutView(prisma, session.sessionId, later(24 * 3_600_000))).toMatchObject({ state: "expired" });
+    await completeCheckout(ctx, session.sessionId, "pay");
+    expect(await getCheckoutView(prisma, session.sessionId)).toMatchObject({ state: "completed" });
+    expect(await getCheckoutView(prisma, "cks_unknown")).toBeNull();
+  });
+
+  it("the portal lists the customer's subscriptions and payments, newest first", async () => {
+    const { customerId, subscriptionId, paymentId } = await subscribedTenant();
+    await failRenewal(ctx, subscriptionId);
+    const view = await getPortalView(prisma, customerId);
+    expect(view!.subscriptions).toEqual([
+      expect.objectContaining({ subscriptionId, status: "past_due", cancelAtPeriodEnd: false, quantity: 1, product: expect.objectContaining({ planId: "pro" }) }),
+    ]);
+    expect(view!.payments.map((p) => [p.status, p.amount])).toEqual([
+      ["failed", 2_900],
+      ["succeeded", 2_900],
+    ]);
+    expect(view!.payments[1]!.paymentId).toBe(paymentId);
+    expect(await getPortalView(prisma, "cus_unknown")).toBeNull();
+  });
+
+  it("portal operations run only on the link's customer's own subscriptions and payments", async () => {
+    const mine = await subscribedTenant();
+    const theirs = await subscribedTenant();
+    await expect(runPortalOperation(ctx, mine.customerId, "fail-renewal", theirs.subscriptionId)).rejects.toMatchObject({ code: "not_found" });
+    await expect(runPortalOperation(ctx, mine.customerId, "refund", theirs.paymentId)).rejects.toMatchObject({ code: "not_found" });
+    expect(await findObject(prisma, "subscription", theirs.subscriptionId)).toMatchObject({ status: "active" });
+
+    await runPortalOperation(ctx, mine.customerId, "cancel-at-period-end", mine.subscriptionId);
+    expect(await findObject(prisma, "subscription", mine.subscriptionId)).toMatchObject({ cancel_at_next_billing_date: true });
+    await runPortalOperation(ctx, mine.customerId, "resume", mine.subscriptionId);
+    await runPortalOperation(ctx, mine.customerId, "renew-now", mine.subscriptionId);
+    await runPortalOperation(ctx, mine.customerId, "fail-renewal", mine.subscriptionId);
+    await runPortalOperation(ctx, mine.customerId, "update-card-and-pay", mine.subscriptionId);
+    await runPortalOperation(ctx, mine.customerId, "refund", mine.paymentId);
+    await drainJobs(prisma);
+    expect((await inbox(mine.tenantId)).slice(2).map((e) => e.type)).toEqual([
+      "subscription.updated",
+      "subscription.updated",
+      "payment.succeeded",
+      "subscription.renewed",
+      "payment.failed",
+      "subscription.past_due",
+      "payment.succeeded",
+      "subscription.active",
+      "refund.succeeded",
+    ]);
+    expect(await prisma.tenant.findUniqueOrThrow({ where: { id: mine.tenantId } })).toMatchObject({ billingState: "active", plan: "pro" });
+  });
+});
+
+// Each case starts the script in a child process (a few seconds with tsx).
+describe("npm run payments:simulate", { timeout: 60_000 }, () => {
+  const root = path.resolve(import.meta.dirname, "../..");
+  function simulate(args: string[]): Promise<{ code: number; output: string }> {
+    return new Promise((resolve) => {
+      execFile(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "scripts/payments-simulate.ts", ...args], { cwd: root, env: process.env }, (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, output: stdout + stderr }),
+      );
+    });
+  }
+
+  it("finds a tenant's records by slug or id", async () => {
+    const { tenantId, slug, customerId, subscriptionId, paymentId } = await subscribedTenant();
+    const bySlug = await findTenantSimulatorRecords(prisma, slug);
+    expect(bySlug).toMatchObject({ tenantId, records: { customer: { customer_id: customerId }, subscription: { subscription_id: subscriptionId }, payment: { payment_id: paymentId } } });
+    expect((await findTenantSimulatorRecords(prisma, tenantId)).tenantId).toBe(tenantId);
+    await expect(findTenantSimulatorRecords(prisma, "no-such-tenant")).rejects.toThrow('No tenant with the slug or id "no-such-tenant"');
+    const bare = await prisma.tenant.create({ data: { name: "bare", slug: `bare-${randomUUID().slice(0, 8)}` } });
+    await expect(findTenantSimulatorRecords(prisma, bare.slug)).rejects.toThrow("has no customer in the payment simulator yet");
+  });
+
+  it("renewal-failure twice over HTTP: every status printed, duplicates stored once, the tenant past_due", async () => {
+    const { tenantId, slug } = await subscribedTenant();
+    const before = (await inbox(tenantId)).length;
+    const { code, output } = await simulate(["renewal-failure", "--tenant", slug, "--count", "2", "--url", appUrl]);
+    expect(output).toContain(`to ${appUrl}/api/webhooks/dodo`);
+    expect(output.match(/\] 200 payment\.failed msg_/g)).toHaveLength(2);
+    expect(output.match(/\] 200 subscription\.past_due msg_/g)).toHaveLength(2);
+    expect(code).toBe(0);
+    expect(received).toHaveLength(2 + 4);
+    await drainJobs(prisma);
+    expect((await inbox(tenantId)).slice(before).map((e) => [e.type, e.status])).toEqual([
+      ["payment.failed", "processed"],
+      ["subscription.past_due", "processed"],
+    ]);
+    expect(await prisma.tenant.findUniqueOrThrow({ where: { id: tenantId } })).toMatchObject({ billingState: "past_due" });
+  });
+
+  it("out-of-order: the older past_due arrives second and is ignored as stale", async () => {
+    const { tenantId } = await subscribedTenant();
+    const { code } = await simulate(["out-of-order", "--tenant", tenantId, "--url", appUrl]);
+    expect(code).toBe(0);
+    await drainJobs(prisma);
+    expect(await prisma.billingTenantSubscription.findUniqueOrThrow({ where: { tenantId } })).toMatchObject({ state: "active" });
+    const stale = (await inbox(tenantId)).at(-1)!;
+    expect(stale).toMatchObject({ type: "subscription.past_due", note: expect.stringMatching(/stale/i) });
+  });
+
+  // Bad arguments: tests/unit/payments-simulator-cli.test.ts.
+  it("exits 1 with a clear message for an unknown tenant and an app that does not answer", async () => {
+    const unknown = await simulate(["recovery", "--tenant", "no-such-tenant", "--url", appUrl]);
+    expect(unknown).toMatchObject({ code: 1, output: expect.stringContaining('No tenant with the slug or id "no-such-tenant"') });
+    const { slug } = await subscribedTenant();
+    const down = await simulate(["recovery", "--tenant", slug, "--url", "http://127.0.0.1:9"]);
+    expect(down).toMatchObject({ code: 1, output: expect.stringContaining("could not be reached") });
   });
 });
