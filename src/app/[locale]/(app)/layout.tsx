@@ -1,11 +1,13 @@
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import type { ReactNode } from "react";
 import { BillingStateBadge } from "@/components/app/billing-state-badge";
+import { BillingBanner } from "@/components/billing/billing-banner";
 import { TenantSwitcher } from "@/components/app/tenant-switcher";
 import { UserMenu } from "@/components/app/user-menu";
 import { LanguageSwitcher } from "@/components/language-switcher";
 import { Link, redirect } from "@/i18n/navigation";
 import { isLocale, defaultLocale } from "@/i18n/routing";
+import { can } from "@/server/domain/rbac/permissions";
 import { isSingleTenantMode } from "@/server/domain/tenancy/single-tenant";
 import { getServerApi } from "@/trpc/server";
 
@@ -19,6 +21,8 @@ export default async function AppLayout({ children, params }: { children: ReactN
 
   const t = await getTranslations("app");
   const active = me.memberships.find((m) => m.tenantId === me.activeTenantId) ?? me.memberships[0];
+  // Only a workspace in dunning needs the viewer's permissions (who gets the portal button).
+  const dunning = active?.tenant.billingState === "past_due" ? await api.tenants.current().catch(() => null) : null;
   return (
     <div className="flex min-h-dvh flex-col">
       <header className="border-b">
@@ -51,6 +55,9 @@ export default async function AppLayout({ children, params }: { children: ReactN
           </div>
         </div>
       </header>
+      {active && dunning && (
+        <BillingBanner billingState={active.tenant.billingState} graceEndsAt={active.tenant.graceEndsAt} canManage={can(dunning.permissions, "billing:manage")} />
+      )}
       <main className="mx-auto w-full max-w-5xl flex-1 px-6 py-8">
         {children}
       </main>

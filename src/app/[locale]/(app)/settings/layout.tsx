@@ -15,6 +15,7 @@ export default async function SettingsLayout({ children }: { children: ReactNode
     { href: "/settings/members", label: t("members"), show: can(tenant.permissions, "member:read") },
     { href: "/settings/teams", label: t("teams"), show: can(tenant.permissions, "team:read") },
     { href: "/settings/roles", label: t("roles"), show: can(tenant.permissions, "role:read") },
+    { href: "/settings/billing", label: t("billing"), show: can(tenant.permissions, "billing:read") },
     { href: "/settings/notifications", label: t("notifications"), show: true },
   ].filter((i) => i.show);
   return (

@@ -1,6 +1,6 @@
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
 import { SiteHeader } from "@/components/site-header";
-import { majorUnits } from "@/components/billing/plan-price";
+import { formatMoney } from "@/components/billing/money";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Link } from "@/i18n/navigation";
@@ -21,8 +21,7 @@ export default async function PricingPage({
   const tPlans = await getTranslations("billing.plans");
   const tLanding = await getTranslations("landing");
   const format = await getFormatter();
-  const money = (amount: { amount: number; currency: string }) =>
-    format.number(majorUnits({ amount: amount.amount, currency: "USD" }), { style: "currency", currency: amount.currency, maximumFractionDigits: 0 });
+  const money = (price: { amount: number; currency: string }) => formatMoney(format, price);
 
   return (
     <>
