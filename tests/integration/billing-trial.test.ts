@@ -8,7 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "@/server/db/client";
 import { sweepTrials, trialSweepJob } from "@/server/domain/billing/trial";
-import { scheduleCronJobs } from "@/server/domain/jobs";
+import { scheduleCronJobs, type JobDefinition } from "@/server/domain/jobs";
 import { BILLING_URL, billingTenant, outbox, recipientsOf, subscriptionRow, tenantRow } from "../helpers/billing";
 import { DAY } from "../helpers/dodo-webhooks";
 import { drainJobs } from "../helpers/jobs";
@@ -114,7 +114,7 @@ describe("(c) subscription trial over", () => {
 
 describe("billing.trial-sweep", () => {
   it("is queued once per hour however many runners tick, and runs on the real clock", async () => {
-    const tick = () => scheduleCronJobs({ db: prisma, now: new Date(), jobs: [trialSweepJob] });
+    const tick = () => scheduleCronJobs({ db: prisma, now: new Date(), jobs: [trialSweepJob as JobDefinition<unknown>] });
     const [a, b] = await Promise.all([tick(), tick()]);
     expect([a[0]!.created, b[0]!.created].sort()).toEqual([false, true]);
     expect(a[0]!.id).toBe(b[0]!.id);
