@@ -24,6 +24,7 @@ import { emailTemplates, isEmailTemplate } from "@/server/domain/notifications/s
 import { CURRENT_POLICY_VERSION } from "@/server/domain/privacy/consents";
 import { normalizeRolePermissions } from "@/server/domain/rbac/iam-roles";
 import { builtInRoles, isBuiltInRole } from "@/server/domain/rbac/permissions";
+import { seedBillingHistory } from "@/server/domain/seed/billing-history";
 import {
   DEMO_PASSWORD,
   DEMO_TOTP_SECRET,
@@ -257,13 +258,13 @@ export async function seed(db: Db, opts: { now?: Date; authSecret?: string } = {
   checkPersonas();
   const hashes = await passwordHashesNeeded(db);
 
+  const tenantIds = new Map<PersonaKey, string>();
   await db.$transaction(
     async (tx: DbTx) => {
       // Two seeds at once (the launcher and an e2e setup) take turns instead of racing on the same rows.
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('saas-template-seed'))`;
 
       const userIds = new Map<PersonaKey, string>();
-      const tenantIds = new Map<PersonaKey, string>();
       /** tenant_members ids by "<owner persona>/<persona>". */
       const memberIds = new Map<string, string>();
 
@@ -345,6 +346,16 @@ export async function seed(db: Db, opts: { now?: Date; authSecret?: string } = {
     },
     { maxWait: 15_000, timeout: 60_000 },
   );
+
+  // After the commit: the history goes through the webhook inbox and processing, each in transactions of their own.
+  const billing = await seedBillingHistory(
+    db,
+    personas.flatMap((p) =>
+      p.tenant?.billing ? [{ tenantId: tenantIds.get(p.key)!, ownerEmail: p.email, ownerName: p.name, billing: p.tenant.billing }] : [],
+    ),
+    now,
+  );
+  if (billing.events > 0) created.billing_payment_events = billing.events;
 
   return { personas: personas.length, created, updated, ms: Date.now() - started };
 }

@@ -189,12 +189,50 @@ describe("seed", () => {
     expect(await prisma.userPrivacyConsent.count()).toBe(personas.length * 3);
 
     // Jobs for the platform jobs page: one of each state a visitor should see, the failed one with its error.
-    const jobs = await prisma.job.findMany({ orderBy: { createdAt: "asc" } });
+    const jobs = await prisma.job.findMany({ where: { id: { in: demoJobs.map((j) => seedId(`job:${j.key}`)) } }, orderBy: { createdAt: "asc" } });
     expect(jobs.map((j) => j.status).sort()).toEqual(["failed", "queued", "retrying", "succeeded"]);
     const failed = jobs.find((j) => j.status === "failed")!;
     expect(failed).toMatchObject({ name: "notifications.deliver", attempts: 5, maxAttempts: 5 });
     expect(failed.lastError).toMatch(/Resend API error 503/);
     expect(jobs.find((j) => j.status === "queued")!.runAt.getTime()).toBeGreaterThan(now);
+  });
+
+  it("replays each persona's billing history through the simulator and the webhook inbox", async () => {
+    const now = Date.now();
+    const days = (d: Date | null) => (d ? Math.round((d.getTime() - now) / DAY) : null);
+    const paid = await tenantOf("paid");
+    const paidSub = await prisma.billingTenantSubscription.findUniqueOrThrow({ where: { tenantId: paid.id } });
+    expect(paidSub).toMatchObject({ state: "active", planId: "pro", interval: "monthly", cancelAtPeriodEnd: false });
+    expect(days(paidSub.periodEnd)).toBeGreaterThanOrEqual(14);
+    expect(paid).toMatchObject({ plan: "pro", billingState: "active" });
+    // Checkout plus two renewals paid; two credit packs credited once each.
+    const paidEvents = await prisma.billingPaymentEvent.findMany({ where: { tenantId: paid.id } });
+    expect(paidEvents.every((e) => e.status === "processed")).toBe(true);
+    expect(paidEvents.filter((e) => e.type === "payment.succeeded")).toHaveLength(5);
+    const ledger = await prisma.tenantCreditLedger.findMany({ where: { tenantId: paid.id } });
+    expect(ledger.map((e) => e.amount).sort((a, b) => a - b)).toEqual([1_000, 5_000]);
+    expect(ledger.every((e) => e.kind === "purchase" && e.expiresAt !== null)).toBe(true);
+
+    const pastDue = await tenantOf("pastDue");
+    expect(await prisma.billingTenantSubscription.findUniqueOrThrow({ where: { tenantId: pastDue.id } })).toMatchObject({ state: "past_due" });
+    expect(pastDue.billingState).toBe("past_due");
+    expect(days(pastDue.graceEndsAt)).toBe(4);
+    expect(await prisma.billingPaymentEvent.count({ where: { tenantId: pastDue.id, type: "payment.failed" } })).toBe(1);
+    // The owner was told by the dunning flow (besides the demo job's older failed delivery, keyed seed:…).
+    const owner = await prisma.user.findUniqueOrThrow({ where: { email: getPersona("pastDue").email } });
+    expect(await prisma.notificationOutbox.count({ where: { userId: owner.id, event: "billing.payment-failed", channel: "email", NOT: { idempotencyKey: { startsWith: "seed:" } } } })).toBe(1);
+
+    const canceled = await tenantOf("canceled");
+    const canceledSub = await prisma.billingTenantSubscription.findUniqueOrThrow({ where: { tenantId: canceled.id } });
+    expect(canceledSub).toMatchObject({ state: "canceled", cancelAtPeriodEnd: true });
+    expect(days(canceledSub.periodEnd)).toBe(10);
+    expect(canceled).toMatchObject({ plan: "pro", billingState: "canceled" });
+
+    // The simulator holds the same story: the past-due customer's subscription can be paid from the portal.
+    const sims = await prisma.paymentSimulatorObject.findMany({ where: { kind: "subscription" } });
+    expect(sims.map((o) => (o.data as { status: string }).status).sort()).toEqual(["active", "active", "past_due"]);
+    // No delivery is left for the job runner to send again.
+    expect(await prisma.job.count({ where: { name: "payments-simulator.deliver", status: { not: "succeeded" } } })).toBe(0);
   });
 
   it("gives ids the app's validators accept (projects are UUIDs)", async () => {

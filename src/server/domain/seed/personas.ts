@@ -66,6 +66,25 @@ export interface DemoInvitation {
   expiresInDays: number;
 }
 
+/**
+ * A tenant's billing story, replayed on the payment simulator through the real webhook path by
+ * billing-history.ts. Days are counted back from the time of seeding.
+ */
+export interface DemoBilling {
+  subscription?: {
+    plan: Exclude<DemoPlan, "starter">;
+    interval: "monthly" | "yearly";
+    startedDaysAgo: number;
+    /** Each renewal charged and paid on that day (oldest first). */
+    renewedDaysAgo?: readonly number[];
+    /** The renewal on that day was declined: past due with a grace period from then. */
+    renewalFailedDaysAgo?: number;
+    /** Canceled at the period end on that day. */
+    canceledDaysAgo?: number;
+  };
+  creditPacks?: readonly { pack: "credits-1k" | "credits-5k" | "credits-20k"; boughtDaysAgo: number }[];
+}
+
 /** The tenant a persona owns. Dates are relative to the time of seeding. */
 export interface DemoTenant {
   name: string;
@@ -77,6 +96,7 @@ export interface DemoTenant {
   /** Past-due tenants: the grace period ends this many days after seeding. */
   graceEndsInDays?: number;
   projects: readonly DemoProject[];
+  billing?: DemoBilling;
   roles?: readonly DemoCustomRole[];
   teams?: readonly DemoTeam[];
   invitations?: readonly DemoInvitation[];
@@ -130,6 +150,13 @@ const tenants = {
     slug: "northwind-analytics",
     plan: "pro",
     billingState: "active",
+    billing: {
+      subscription: { plan: "pro", interval: "monthly", startedDaysAgo: 75, renewedDaysAgo: [45, 15] },
+      creditPacks: [
+        { pack: "credits-1k", boughtDaysAgo: 40 },
+        { pack: "credits-5k", boughtDaysAgo: 8 },
+      ],
+    },
     projects: [
       { name: "Customer churn model" },
       { name: "Quarterly revenue dashboard" },
@@ -153,6 +180,8 @@ const tenants = {
     plan: "pro",
     billingState: "past_due",
     graceEndsInDays: 4,
+    // Renewal declined yesterday; the default 5-day grace period leaves 4 days.
+    billing: { subscription: { plan: "pro", interval: "monthly", startedDaysAgo: 31, renewalFailedDaysAgo: 1 } },
     projects: [{ name: "Route optimisation" }, { name: "Fleet tracking" }, { name: "Carrier onboarding" }],
   },
   canceled: {
@@ -160,6 +189,8 @@ const tenants = {
     slug: "juniper-bakery",
     plan: "pro",
     billingState: "canceled",
+    // Canceled two days ago; paid until the period end 10 days from now.
+    billing: { subscription: { plan: "pro", interval: "monthly", startedDaysAgo: 20, canceledDaysAgo: 2 } },
     projects: [{ name: "Online ordering" }, { name: "Seasonal menu" }],
   },
   // Out of credits: the credit ledger (tenant_credit_ledgers) arrives with the credits issue; until then

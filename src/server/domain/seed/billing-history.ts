@@ -1,0 +1,109 @@
+import { env } from "@/env";
+import type { Db } from "@/server/db/client";
+import { processWebhookEvent } from "@/server/domain/billing/process-webhook";
+import { receiveWebhook } from "@/server/domain/billing/receive-webhook";
+import { completeCheckout, createCheckoutSession } from "@/server/domain/payments-simulator/checkout";
+import type { SimulatorContext } from "@/server/domain/payments-simulator/context";
+import { buildDeliveryBody, deliverSimulatorEventJob, type SimulatorDelivery } from "@/server/domain/payments-simulator/deliver";
+import { failRenewal, renewNow, setCancelAtPeriodEnd } from "@/server/domain/payments-simulator/subscriptions";
+import { creditPackProductId, productIdFor } from "@/server/domain/plans/plans";
+import { resolveWebhookSecret } from "@/server/providers/payments/webhook-secret";
+import { signWebhook } from "@/server/providers/payments/webhook-signature";
+import type { DemoBilling } from "./personas";
+
+// A persona's billing history, made the way it happens in the app: hosted checkouts paid on the payment
+// simulator, renewals, a failed renewal, a cancellation, credit packs — each one's webhooks signed, received
+// by the real inbox and processed by the real job code, back-dated to when it happened. The seeded
+// subscription records, tenant badges, payments, ledgers and dunning notices are therefore exactly what the
+// running app would have produced. Only on the simulator: with a Dodo API key there is nothing to replay.
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface BillingHistoryTarget {
+  tenantId: string;
+  ownerEmail: string;
+  ownerName: string;
+  billing: DemoBilling;
+}
+
+/**
+ * Delivers what the simulator queued, in order, in this process (the app may not be running yet while
+ * the seed runs): the same body the delivery job would send, through receiveWebhook and the processing
+ * job's function at the event's own time. The delivery jobs are then done; the processing jobs the inbox
+ * queued find their event processed.
+ */
+async function deliverQueuedEvents(db: Db, secret: string): Promise<number> {
+  const jobs = await db.job.findMany({
+    where: { name: deliverSimulatorEventJob.name, status: "queued" },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
+  for (const job of jobs) {
+    const delivery: SimulatorDelivery = deliverSimulatorEventJob.parse(job.payload);
+    const body = await buildDeliveryBody(db, delivery);
+    if (body === null) throw new Error(`seed: simulator record ${delivery.objectId} of ${delivery.type} is missing`);
+    const received = await receiveWebhook(db, { rawBody: body, headers: signWebhook(body, { secret, id: delivery.webhookId }), secret });
+    if (received.status !== 200) throw new Error(`seed: the webhook inbox refused ${delivery.type}: ${received.error}`);
+    await processWebhookEvent(db, received.eventId, { now: new Date(delivery.timestamp) });
+    await db.job.update({
+      where: { id: job.id },
+      data: { status: "succeeded", attempts: 1, finishedAt: new Date(), result: { deliveredBy: "seed", eventId: received.eventId } },
+    });
+  }
+  return jobs.length;
+}
+
+/** Replays each target's billing story once; a tenant with any processed billing event is left alone. */
+export async function seedBillingHistory(db: Db, targets: readonly BillingHistoryTarget[], now: Date): Promise<{ tenants: number; events: number }> {
+  if (env.DODO_PAYMENTS_API_KEY) return { tenants: 0, events: 0 };
+  const secret = resolveWebhookSecret(env);
+  const at = (daysAgo: number) => new Date(now.getTime() - daysAgo * DAY_MS);
+  const ctxAt = (daysAgo: number): SimulatorContext => ({ db, appUrl: env.APP_URL, now: at(daysAgo) });
+  let tenants = 0;
+  let events = 0;
+
+  for (const { tenantId, ownerEmail, ownerName, billing } of targets) {
+    if ((await db.billingPaymentEvent.count({ where: { tenantId } })) > 0) continue;
+    tenants += 1;
+    // The first checkout creates the customer; later ones reuse it, as billing.checkout does.
+    let customer: { email: string; name: string } | { customerId: string } = { email: ownerEmail, name: ownerName };
+    const returnUrl = new URL("/settings/billing", env.APP_URL).toString();
+
+    if (billing.subscription) {
+      const s = billing.subscription;
+      const productId = productIdFor(s.plan, s.interval);
+      if (!productId) throw new Error(`seed: no product id for ${s.plan} ${s.interval}`);
+      const session = await createCheckoutSession(ctxAt(s.startedDaysAgo), {
+        kind: "subscription",
+        productId,
+        quantity: 1,
+        customer,
+        returnUrl,
+        metadata: { tenantId },
+      });
+      const paid = await completeCheckout(ctxAt(s.startedDaysAgo), session.sessionId, "pay");
+      customer = { customerId: paid.customerId };
+      const subscriptionId = paid.subscriptionId!;
+      events += await deliverQueuedEvents(db, secret);
+      for (const daysAgo of s.renewedDaysAgo ?? []) {
+        await renewNow(ctxAt(daysAgo), subscriptionId);
+        events += await deliverQueuedEvents(db, secret);
+      }
+      if (s.renewalFailedDaysAgo !== undefined) {
+        await failRenewal(ctxAt(s.renewalFailedDaysAgo), subscriptionId);
+        events += await deliverQueuedEvents(db, secret);
+      }
+      if (s.canceledDaysAgo !== undefined) {
+        await setCancelAtPeriodEnd(ctxAt(s.canceledDaysAgo), subscriptionId, true);
+        events += await deliverQueuedEvents(db, secret);
+      }
+    }
+    for (const pack of billing.creditPacks ?? []) {
+      const productId = creditPackProductId(pack.pack);
+      if (!productId) throw new Error(`seed: no product id for ${pack.pack}`);
+      const session = await createCheckoutSession(ctxAt(pack.boughtDaysAgo), { kind: "topup", productId, quantity: 1, customer, returnUrl, metadata: { tenantId } });
+      customer = { customerId: (await completeCheckout(ctxAt(pack.boughtDaysAgo), session.sessionId, "pay")).customerId };
+      events += await deliverQueuedEvents(db, secret);
+    }
+  }
+  return { tenants, events };
+}
