@@ -163,5 +163,7 @@ describe("buildSimulatedDeliveries", () => {
     expect(() => buildSimulatedDeliveries("renewal-failure", bare, NOW)).toThrow(/needs a subscription.*subscribe to a plan in the app first/);
     expect(() => buildSimulatedDeliveries("subscription.active", bare, NOW)).toThrow(SimulateArgsError);
     expect(() => buildSimulatedDeliveries("refund.succeeded", bare, NOW)).toThrow("refund.succeeded needs a succeeded payment");
+    const refundedInFull = { ...records, payment: { ...records.payment!, refunds: [{ refund_id: "ref_0", amount: 5_800, created_at: NOW.toISOString() }] } };
+    expect(() => buildSimulatedDeliveries("refund.succeeded", refundedInFull, NOW)).toThrow("is refunded in full already");
   });
 });

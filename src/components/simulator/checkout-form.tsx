@@ -28,15 +28,14 @@ export function CheckoutForm({ sessionId, email }: { sessionId: string; email: s
   const [error, setError] = useState<SimulatorErrorCode | null>(null);
 
   function submit(next: Choice) {
+    // Outside the transition: updates inside an async transition show only once it ends.
     setChoice(next);
     setError(null);
+    setChallenge(next === "3ds");
     startTransition(async () => {
-      if (next === "3ds") {
-        setChallenge(true);
-        await new Promise((resolve) => setTimeout(resolve, CHALLENGE_MS));
-        setChallenge(false);
-      }
+      if (next === "3ds") await new Promise((resolve) => setTimeout(resolve, CHALLENGE_MS));
       const result = await completeCheckoutAction(sessionId, next === "decline" ? "decline" : "pay");
+      setChallenge(false);
       if (!result.ok) {
         setError(result.error);
         return;

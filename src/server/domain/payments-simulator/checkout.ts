@@ -16,12 +16,12 @@ import { assertEmail, chargeCard, createCustomerRecord, requireCustomer, simulat
 import { SimulatorError } from "./errors";
 
 /** Dodo's checkout sessions expire after 24 hours. */
-export const CHECKOUT_SESSION_TTL_MS = 24 * 60 * 60 * 1000;
+const CHECKOUT_SESSION_TTL_MS = 24 * 60 * 60 * 1000;
 /** Dodo's upper bound for subscription_data.trial_period_days. */
 const MAX_TRIAL_DAYS = 10_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export function checkoutUrl(appUrl: string, sessionId: string): string {
+function checkoutUrl(appUrl: string, sessionId: string): string {
   return new URL(`/simulator/checkout/${encodeURIComponent(sessionId)}`, appUrl).toString();
 }
 
@@ -195,7 +195,7 @@ export async function completeCheckout(ctx: SimulatorContext, sessionId: string,
       const payment = await charge("failed", null);
       await saveObject(tx, "checkout_session", sessionId, session);
       await emit("payment.failed", payment.payment_id);
-      return result(session, "failed", payment.payment_id, null, customer.customer_id);
+      return checkoutResult(session, "failed", payment.payment_id, null, customer.customer_id);
     }
 
     let subscriptionId: string | null = null;
@@ -223,11 +223,11 @@ export async function completeCheckout(ctx: SimulatorContext, sessionId: string,
     await saveObject(tx, "checkout_session", sessionId, session);
     await emit("payment.succeeded", payment.payment_id);
     if (subscriptionId) await emit("subscription.active", subscriptionId);
-    return result(session, "succeeded", payment.payment_id, subscriptionId, customer.customer_id);
+    return checkoutResult(session, "succeeded", payment.payment_id, subscriptionId, customer.customer_id);
   });
 }
 
-function result(
+function checkoutResult(
   session: SimulatorCheckoutSession,
   outcome: "succeeded" | "failed",
   paymentId: string,

@@ -1,10 +1,10 @@
 import type { Db, DbTx } from "@/server/db/client";
 import {
+  cardPayment,
   findObject,
   insertObject,
   simulatorId,
-  SIMULATOR_CURRENCY,
-  type SimulatorCartLine,
+  type CardChargeInput,
   type SimulatorCustomer,
   type SimulatorPayment,
 } from "@/server/providers/payments/simulator/objects";
@@ -44,9 +44,6 @@ export function simulatorStep<T>(ctx: SimulatorContext, fn: (step: SimulatorStep
   );
 }
 
-/** Cards of the hosted checkout: Dodo's test cards. */
-export const TEST_CARDS = { succeeds: "4242424242424242", declines: "4000000000000002" } as const;
-
 export async function requireCustomer(db: DbTx, customerId: string): Promise<SimulatorCustomer> {
   const customer = await findObject(db, "customer", customerId);
   if (!customer) throw new SimulatorError("not_found", `Customer ${customerId} does not exist in the payment simulator`);
@@ -76,38 +73,8 @@ export async function createCustomerRecord(
 }
 
 /** A charge of `amount` on the test card that succeeds or the one that declines, stored as a payment. */
-export async function chargeCard(
-  db: DbTx,
-  input: {
-    outcome: "succeeded" | "failed";
-    customerId: string;
-    amount: number;
-    metadata: PaymentMetadata;
-    subscriptionId: string | null;
-    productCart: SimulatorCartLine[] | null;
-    checkoutSessionId: string | null;
-    retryAttempt?: number;
-  },
-  now: Date,
-): Promise<SimulatorPayment> {
-  const card = input.outcome === "succeeded" ? TEST_CARDS.succeeds : TEST_CARDS.declines;
-  const payment: SimulatorPayment = {
-    payment_id: simulatorId("pay"),
-    customer_id: input.customerId,
-    status: input.outcome,
-    total_amount: input.amount,
-    currency: SIMULATOR_CURRENCY,
-    metadata: input.metadata,
-    subscription_id: input.subscriptionId,
-    product_cart: input.productCart,
-    checkout_session_id: input.checkoutSessionId,
-    card_last_four: card.slice(-4),
-    error_code: input.outcome === "failed" ? "CARD_DECLINED" : null,
-    error_message: input.outcome === "failed" ? "The card was declined." : null,
-    retry_attempt: input.retryAttempt ?? 0,
-    refunds: [],
-    created_at: now.toISOString(),
-  };
+export async function chargeCard(db: DbTx, input: CardChargeInput, now: Date): Promise<SimulatorPayment> {
+  const payment = cardPayment(input, now);
   await insertObject(db, "payment", payment.payment_id, payment);
   return payment;
 }

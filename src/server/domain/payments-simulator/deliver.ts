@@ -23,7 +23,7 @@ import { signWebhook } from "@/server/providers/payments/webhook-signature";
 // state at delivery time, as Dodo's does.
 
 /** Dodo gives up on an endpoint after 15 s. */
-export const WEBHOOK_TIMEOUT_MS = 15_000;
+const WEBHOOK_TIMEOUT_MS = 15_000;
 /** A job may run before the transaction that queued it commits (Trigger.dev): wait for the record this often. */
 const MISSING_OBJECT_ATTEMPTS = 3;
 

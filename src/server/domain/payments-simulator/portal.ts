@@ -1,6 +1,6 @@
 import type { DbTx } from "@/server/db/client";
 import { simulatorProduct, type SimulatorProduct } from "@/server/providers/payments/simulator/catalog";
-import { findObject, listObjects, type SimulatorPayment, type SimulatorSubscription } from "@/server/providers/payments/simulator/objects";
+import { findObject, listObjects, refundedAmount, type SimulatorPayment, type SimulatorSubscription } from "@/server/providers/payments/simulator/objects";
 import type { SimulatorContext } from "./context";
 import { SimulatorError } from "./errors";
 import { refundPayment } from "./refunds";
@@ -65,7 +65,7 @@ export async function getPortalView(db: DbTx, customerId: string): Promise<Porta
       currency: p.currency,
       status: p.status,
       createdAt: new Date(p.created_at),
-      refunded: p.refunds.reduce((sum, r) => sum + r.amount, 0),
+      refunded: refundedAmount(p),
     })),
   };
 }

@@ -1,4 +1,4 @@
-import { insertObject, lockObject, saveObject, simulatorId, type SimulatorRefund } from "@/server/providers/payments/simulator/objects";
+import { insertObject, lockObject, paymentRefund, refundedAmount, saveObject } from "@/server/providers/payments/simulator/objects";
 import { simulatorStep, type SimulatorContext } from "./context";
 import { SimulatorError } from "./errors";
 
@@ -11,22 +11,13 @@ export function refundPayment(ctx: SimulatorContext, paymentId: string, amount?:
     const payment = await lockObject(tx, "payment", paymentId);
     if (!payment) throw new SimulatorError("not_found", `Payment ${paymentId} does not exist in the payment simulator`);
     if (payment.status !== "succeeded") throw new SimulatorError("invalid_state", `Payment ${paymentId} ${payment.status}: only a succeeded payment can be refunded`);
-    const remaining = payment.total_amount - payment.refunds.reduce((sum, r) => sum + r.amount, 0);
+    const remaining = payment.total_amount - refundedAmount(payment);
     if (remaining <= 0) throw new SimulatorError("invalid_state", `Payment ${paymentId} has nothing left to refund`);
     const refundAmount = amount ?? remaining;
     if (!Number.isInteger(refundAmount) || refundAmount < 1 || refundAmount > remaining) {
       throw new SimulatorError("invalid_input", `Refund amount must be a whole number of minor units from 1 to ${remaining}, got ${refundAmount}`);
     }
-    const refund: SimulatorRefund = {
-      refund_id: simulatorId("ref"),
-      payment_id: paymentId,
-      customer_id: payment.customer_id,
-      amount: refundAmount,
-      currency: payment.currency,
-      metadata: payment.metadata,
-      is_partial: refundAmount < payment.total_amount,
-      created_at: now.toISOString(),
-    };
+    const refund = paymentRefund(payment, refundAmount, now);
     await insertObject(tx, "refund", refund.refund_id, refund);
     payment.refunds.push({ refund_id: refund.refund_id, amount: refundAmount, created_at: refund.created_at });
     await saveObject(tx, "payment", paymentId, payment);

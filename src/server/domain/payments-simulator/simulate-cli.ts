@@ -3,8 +3,11 @@ import type { SubscriptionStatus } from "dodopayments/resources/subscriptions";
 import type { DbTx } from "@/server/db/client";
 import { addBillingPeriod, simulatorProduct } from "@/server/providers/payments/simulator/catalog";
 import {
+  cardPayment,
   findObject,
   listObjects,
+  paymentRefund,
+  refundedAmount,
   simulatorId,
   type SimulatorCustomer,
   type SimulatorPayment,
@@ -35,7 +38,7 @@ export type SimulatePreset = keyof typeof SIMULATE_PRESETS;
 
 const isPreset = (value: string): value is SimulatePreset => Object.hasOwn(SIMULATE_PRESETS, value);
 
-export const MAX_COUNT = 100;
+const MAX_COUNT = 100;
 
 export interface SimulateOptions {
   what: SimulatorEventType | SimulatePreset;
@@ -162,46 +165,27 @@ function eventData(type: SimulatorEventType, records: TenantSimulatorRecords, at
   if (type === "refund.succeeded") {
     const payment = records.payment;
     if (!payment) throw new SimulateArgsError("refund.succeeded needs a succeeded payment, and the tenant has none in the simulator");
-    const refunded = payment.refunds.reduce((sum, r) => sum + r.amount, 0);
-    return refundData(
-      {
-        refund_id: simulatorId("ref"),
-        payment_id: payment.payment_id,
-        customer_id: payment.customer_id,
-        amount: payment.total_amount - refunded,
-        currency: payment.currency,
-        metadata: payment.metadata,
-        is_partial: refunded > 0,
-        created_at: at.toISOString(),
-      },
-      customer,
-    );
+    const remaining = payment.total_amount - refundedAmount(payment);
+    if (remaining <= 0) throw new SimulateArgsError(`refund.succeeded: the tenant's latest payment ${payment.payment_id} is refunded in full already`);
+    return refundData(paymentRefund(payment, remaining, at), customer);
   }
   const subscription = requireSubscription(records, type);
   if (type === "payment.succeeded" || type === "payment.failed") {
     // A renewal charge of the subscription.
     const product = simulatorProduct(subscription.product_id);
-    const failed = type === "payment.failed";
-    return paymentData(
+    const charge = cardPayment(
       {
-        payment_id: simulatorId("pay"),
-        customer_id: subscription.customer_id,
-        status: failed ? "failed" : "succeeded",
-        total_amount: (product?.unitAmount ?? 0) * subscription.quantity,
-        currency: product?.currency ?? "USD",
+        outcome: type === "payment.failed" ? "failed" : "succeeded",
+        customerId: subscription.customer_id,
+        amount: (product?.unitAmount ?? 0) * subscription.quantity,
         metadata: subscription.metadata,
-        subscription_id: subscription.subscription_id,
-        product_cart: null,
-        checkout_session_id: null,
-        card_last_four: failed ? "0002" : "4242",
-        error_code: failed ? "CARD_DECLINED" : null,
-        error_message: failed ? "The card was declined." : null,
-        retry_attempt: 0,
-        refunds: [],
-        created_at: at.toISOString(),
+        subscriptionId: subscription.subscription_id,
+        productCart: null,
+        checkoutSessionId: null,
       },
-      customer,
+      at,
     );
+    return paymentData(charge, customer);
   }
   const moved = { ...subscription };
   if (type === "subscription.renewed") {
@@ -217,7 +201,7 @@ function eventData(type: SimulatorEventType, records: TenantSimulatorRecords, at
 }
 
 /** The events of an event type or preset, in the order they are sent (before --shuffle), with their envelope timestamps. */
-export function simulatedEvents(what: SimulatorEventType | SimulatePreset, now: Date): { type: SimulatorEventType; at: Date }[] {
+function simulatedEvents(what: SimulatorEventType | SimulatePreset, now: Date): { type: SimulatorEventType; at: Date }[] {
   switch (what) {
     case "renewal-failure":
       return [

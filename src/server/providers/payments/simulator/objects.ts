@@ -140,6 +140,63 @@ export function simulatorIdFor(prefix: SimulatorIdPrefix, key: string): string {
 /** The usage event store's key: Dodo dedupes on event_id, and so does our primary key. */
 export const usageEventObjectId = (eventId: string) => `usage_${eventId}`;
 
+/** Dodo's test cards: the hosted checkout's card form and every simulated charge use them. */
+const TEST_CARDS = { succeeds: "4242424242424242", declines: "4000000000000002" } as const;
+
+export interface CardChargeInput {
+  outcome: "succeeded" | "failed";
+  customerId: string;
+  amount: number;
+  metadata: PaymentMetadata;
+  subscriptionId: string | null;
+  /** One-time payments only (Dodo leaves it null on subscription payments). */
+  productCart: SimulatorCartLine[] | null;
+  checkoutSessionId: string | null;
+  /** 1+ for a renewal paid after a failed attempt. */
+  retryAttempt?: number;
+}
+
+/** A new payment record for a charge on the test card that succeeds, or on the one that declines. */
+export function cardPayment(input: CardChargeInput, now: Date): SimulatorPayment {
+  const failed = input.outcome === "failed";
+  return {
+    payment_id: simulatorId("pay"),
+    customer_id: input.customerId,
+    status: input.outcome,
+    total_amount: input.amount,
+    currency: SIMULATOR_CURRENCY,
+    metadata: input.metadata,
+    subscription_id: input.subscriptionId,
+    product_cart: input.productCart,
+    checkout_session_id: input.checkoutSessionId,
+    card_last_four: (failed ? TEST_CARDS.declines : TEST_CARDS.succeeds).slice(-4),
+    error_code: failed ? "CARD_DECLINED" : null,
+    error_message: failed ? "The card was declined." : null,
+    retry_attempt: input.retryAttempt ?? 0,
+    refunds: [],
+    created_at: now.toISOString(),
+  };
+}
+
+/** How much of a payment has been refunded so far. */
+export function refundedAmount(payment: SimulatorPayment): number {
+  return payment.refunds.reduce((sum, r) => sum + r.amount, 0);
+}
+
+/** A new refund record of `amount` (minor units) of a payment. */
+export function paymentRefund(payment: SimulatorPayment, amount: number, now: Date): SimulatorRefund {
+  return {
+    refund_id: simulatorId("ref"),
+    payment_id: payment.payment_id,
+    customer_id: payment.customer_id,
+    amount,
+    currency: payment.currency,
+    metadata: payment.metadata,
+    is_partial: amount < payment.total_amount,
+    created_at: now.toISOString(),
+  };
+}
+
 const asJson = (data: object) => data as unknown as Prisma.InputJsonObject;
 
 export async function findObject<K extends SimulatorObjectKind>(db: DbTx, kind: K, id: string): Promise<SimulatorObjects[K] | null> {

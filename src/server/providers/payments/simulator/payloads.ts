@@ -1,7 +1,7 @@
 import type { WebhookEventType, WebhookPayload } from "dodopayments/resources/webhook-events";
 import type { Currency } from "dodopayments/resources/misc";
 import { simulatorProduct } from "./catalog";
-import type { SimulatorCustomer, SimulatorPayment, SimulatorRefund, SimulatorSubscription } from "./objects";
+import { refundedAmount, type SimulatorCustomer, type SimulatorPayment, type SimulatorRefund, type SimulatorSubscription } from "./objects";
 
 // Dodo's webhook bodies, built from the simulator's records. Typed against the `dodopayments` package's
 // own payload types, so a field Dodo adds or renames breaks the build here rather than surprising the
@@ -67,7 +67,7 @@ function customerDetails(customer: SimulatorCustomer) {
 }
 
 export function paymentData(payment: SimulatorPayment, customer: SimulatorCustomer): WebhookPayload.Payment {
-  const refunded = payment.refunds.reduce((sum, r) => sum + r.amount, 0);
+  const refunded = refundedAmount(payment);
   return {
     payload_type: "Payment",
     payment_id: payment.payment_id,

@@ -27,7 +27,7 @@ async function call<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** The customer portal, with the app's return URL as Dodo's portal link carries it. */
-export function portalUrl(appUrl: string, customerId: string, returnUrl: string): string {
+function portalUrl(appUrl: string, customerId: string, returnUrl: string): string {
   const url = new URL(`/simulator/portal/${encodeURIComponent(customerId)}`, appUrl);
   url.searchParams.set("return_url", returnUrl);
   return url.toString();
