@@ -13,7 +13,6 @@ import { inTransaction } from "./subscription-record";
 // and its notifications and timers commit with the state change); credit pack
 // payments and refunds append ledger entries whose UNIQUE (kind, reference) makes a retry a no-op.
 
-const PROVIDER = "dodo";
 const MISSING_ROW_ATTEMPTS = 3;
 
 /** The parts of Dodo's payment / subscription / refund `data` this job reads. */
@@ -53,7 +52,7 @@ export interface ProcessWebhookOptions {
 
 type DbOrClient = Db | DbTx;
 
-async function resolveTenantId(db: DbOrClient, data: DodoData): Promise<string | null> {
+async function resolveTenantId(db: DbOrClient, provider: string, data: DodoData): Promise<string | null> {
   const fromMetadata = data.metadata?.tenantId;
   if (typeof fromMetadata === "string" && fromMetadata) {
     const tenant = await db.tenant.findUnique({ where: { id: fromMetadata }, select: { id: true } });
@@ -62,7 +61,7 @@ async function resolveTenantId(db: DbOrClient, data: DodoData): Promise<string |
   const customerId = data.customer?.customer_id;
   if (customerId) {
     const customer = await db.billingCustomer.findUnique({
-      where: { provider_providerCustomerId: { provider: PROVIDER, providerCustomerId: customerId } },
+      where: { provider_providerCustomerId: { provider, providerCustomerId: customerId } },
       select: { tenantId: true },
     });
     if (customer) return customer.tenantId;
@@ -84,7 +83,7 @@ function productOf(data: DodoData): { productId: string | null; quantity: number
   return { productId: data.product_id ?? null, quantity: data.quantity ?? 1 };
 }
 
-async function applySubscriptionEvent(tx: DbTx, tenantId: string, envelope: Envelope, opts: ProcessWebhookOptions): Promise<string> {
+async function applySubscriptionEvent(tx: DbTx, provider: string, tenantId: string, envelope: Envelope, opts: ProcessWebhookOptions): Promise<string> {
   const event = billingEventFromDodo(envelope);
   if (!event) throw new Error("not a subscription event");
   const data = envelope.data;
@@ -95,7 +94,7 @@ async function applySubscriptionEvent(tx: DbTx, tenantId: string, envelope: Enve
   // Create on first sight (ON CONFLICT DO NOTHING); applyBillingEvent then locks it, so concurrent events
   // for one tenant serialize there.
   await tx.billingTenantSubscription.createMany({
-    data: [{ tenantId, provider: PROVIDER, providerSubscriptionId: subscriptionId, state: "trial", productId }],
+    data: [{ tenantId, provider, providerSubscriptionId: subscriptionId, state: "trial", productId }],
     skipDuplicates: true,
   });
   const charge =
@@ -111,7 +110,7 @@ async function applySubscriptionEvent(tx: DbTx, tenantId: string, envelope: Enve
   return result.note;
 }
 
-async function applyCreditPackPayment(tx: DbTx, tenantId: string, envelope: Envelope): Promise<{ status: "processed" | "ignored"; note: string }> {
+async function applyCreditPackPayment(tx: DbTx, provider: string, tenantId: string, envelope: Envelope): Promise<{ status: "processed" | "ignored"; note: string }> {
   const data = envelope.data;
   const { productId, quantity } = productOf(data);
   const product = productId ? findByProductId(productId) : null;
@@ -121,7 +120,7 @@ async function applyCreditPackPayment(tx: DbTx, tenantId: string, envelope: Enve
   await tx.billingOneTimePayment.createMany({
     data: [
       {
-        provider: PROVIDER,
+        provider,
         providerPaymentId: data.payment_id,
         tenantId,
         productId,
@@ -193,6 +192,8 @@ export async function processWebhookEvent(db: DbOrClient, eventId: string, opts:
   try {
     const envelope = event.payload as unknown as Envelope;
     const data = envelope.data ?? {};
+    // Which provider sent it (the route records it: "dodo", or "simulator" in development).
+    const provider = event.provider;
     const isSubscriptionEvent = billingEventFromDodo(envelope) !== null;
     const isCreditPayment = envelope.type === "payment.succeeded" && !data.subscription_id;
     const isRefund = envelope.type === "refund.succeeded";
@@ -206,17 +207,17 @@ export async function processWebhookEvent(db: DbOrClient, eventId: string, opts:
       await finish(db, "ignored", `${envelope.type} is not handled`, null);
       return { status: "ignored", note: `${envelope.type} is not handled` };
     }
-    const tenantId = await resolveTenantId(db, data);
+    const tenantId = await resolveTenantId(db, provider, data);
     if (!tenantId) throw new Error(`No tenant for ${envelope.type} (metadata.tenantId, customer, subscription or payment unknown)`);
 
     return await inTransaction(db, async (tx) => {
       const customerId = data.customer?.customer_id;
       if (customerId) {
-        await tx.billingCustomer.createMany({ data: [{ tenantId, provider: PROVIDER, providerCustomerId: customerId }], skipDuplicates: true });
+        await tx.billingCustomer.createMany({ data: [{ tenantId, provider, providerCustomerId: customerId }], skipDuplicates: true });
       }
       let result: { status: "processed" | "ignored"; note: string };
-      if (isSubscriptionEvent) result = { status: "processed", note: await applySubscriptionEvent(tx, tenantId, envelope, opts) };
-      else if (isCreditPayment) result = await applyCreditPackPayment(tx, tenantId, envelope);
+      if (isSubscriptionEvent) result = { status: "processed", note: await applySubscriptionEvent(tx, provider, tenantId, envelope, opts) };
+      else if (isCreditPayment) result = await applyCreditPackPayment(tx, provider, tenantId, envelope);
       else result = await applyRefund(tx, envelope);
       await finish(tx, result.status, result.note, tenantId);
       return result;

@@ -24,7 +24,8 @@ export type ReceiveWebhookResult =
  */
 export async function receiveWebhook(
   db: Db,
-  input: { rawBody: string; headers: WebhookHeaders; secret: string; provider?: string },
+  /** provider: who the deliveries come from, "dodo" or (in development) "simulator"; customer rows are keyed by it. */
+  input: { rawBody: string; headers: WebhookHeaders; secret: string; provider: string },
 ): Promise<ReceiveWebhookResult> {
   let envelope;
   try {
@@ -35,9 +36,10 @@ export async function receiveWebhook(
     throw error;
   }
   const payload = JSON.parse(input.rawBody) as object;
+  // maxWait: under a delivery burst, wait for a pooled connection rather than fail the delivery.
   return db.$transaction(async (tx) => {
     const inserted = await tx.billingPaymentEvent.createManyAndReturn({
-      data: [{ provider: input.provider ?? "dodo", providerEventId: envelope.id, type: envelope.type, payload }],
+      data: [{ provider: input.provider, providerEventId: envelope.id, type: envelope.type, payload }],
       skipDuplicates: true,
       select: { id: true },
     });
@@ -48,5 +50,5 @@ export async function receiveWebhook(
     }
     await enqueue(processWebhookJob, { eventId: row.id }, { idempotencyKey: row.id, db: tx });
     return { status: 200 as const, eventId: row.id, duplicate: false };
-  });
+  }, { maxWait: 10_000 });
 }

@@ -41,7 +41,8 @@ async function deliverQueuedEvents(db: Db, secret: string): Promise<number> {
     const delivery: SimulatorDelivery = deliverSimulatorEventJob.parse(job.payload);
     const body = await buildDeliveryBody(db, delivery);
     if (body === null) throw new Error(`seed: simulator record ${delivery.objectId} of ${delivery.type} is missing`);
-    const received = await receiveWebhook(db, { rawBody: body, headers: signWebhook(body, { secret, id: delivery.webhookId }), secret });
+    const headers = signWebhook(body, { secret, id: delivery.webhookId });
+    const received = await receiveWebhook(db, { rawBody: body, headers, secret, provider: "simulator" });
     if (received.status !== 200) throw new Error(`seed: the webhook inbox refused ${delivery.type}: ${received.error}`);
     await processWebhookEvent(db, received.eventId, { now: new Date(delivery.timestamp) });
     await db.job.update({
