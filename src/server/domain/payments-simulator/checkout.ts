@@ -15,11 +15,11 @@ import type { CreateCheckoutInput } from "@/server/providers/payments/types";
 import { assertEmail, chargeCard, createCustomerRecord, requireCustomer, simulatorStep, type SimulatorContext } from "./context";
 import { SimulatorError } from "./errors";
 
+const DAY_MS = 24 * 60 * 60 * 1000;
 /** Dodo's checkout sessions expire after 24 hours. */
-const CHECKOUT_SESSION_TTL_MS = 24 * 60 * 60 * 1000;
+const CHECKOUT_SESSION_TTL_MS = DAY_MS;
 /** Dodo's upper bound for subscription_data.trial_period_days. */
 const MAX_TRIAL_DAYS = 10_000;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 function checkoutUrl(appUrl: string, sessionId: string): string {
   return new URL(`/simulator/checkout/${encodeURIComponent(sessionId)}`, appUrl).toString();
@@ -38,13 +38,12 @@ function invalid(message: string): SimulatorError {
   return new SimulatorError("invalid_input", message);
 }
 
-/** The product a checkout sells, or the reason Dodo would refuse the session. */
-function checkoutProduct(input: CreateCheckoutInput): SimulatorProduct {
+/** Refuses a product Dodo does not have, or one of the wrong kind for the checkout. */
+function assertCheckoutProduct(input: CreateCheckoutInput): void {
   const product = simulatorProduct(input.productId);
   if (!product) throw new SimulatorError("not_found", `Product ${input.productId} does not exist in the payment simulator's catalogue`);
   if (input.kind === "subscription" && product.kind !== "plan") throw invalid(`Product ${input.productId} is not a subscription plan`);
   if (input.kind === "topup" && product.kind !== "credit-pack") throw invalid(`Product ${input.productId} is not a one-time credit pack`);
-  return product;
 }
 
 function validateCheckout(input: CreateCheckoutInput): void {
@@ -65,7 +64,7 @@ function validateCheckout(input: CreateCheckoutInput): void {
  */
 export async function createCheckoutSession(ctx: SimulatorContext, input: CreateCheckoutInput): Promise<{ sessionId: string; checkoutUrl: string }> {
   validateCheckout(input);
-  checkoutProduct(input);
+  assertCheckoutProduct(input);
   if ("customerId" in input.customer) await requireCustomer(ctx.db, input.customer.customerId);
   const now = ctx.now ?? new Date();
   const sessionId = input.idempotencyKey ? simulatorIdFor("cks", input.idempotencyKey) : simulatorId("cks");
