@@ -28,6 +28,14 @@ describe("resolveWebhookSecret", () => {
     expect(fs.existsSync(file)).toBe(false);
   });
 
+  it("in a production playground build only while the simulator is the sender (no Dodo API key)", () => {
+    expect(() => resolveWebhookSecret({ NODE_ENV: "production", PLAYGROUND: "1", DODO_PAYMENTS_API_KEY: "key" }, file)).toThrow(MissingWebhookSecretError);
+    expect(fs.existsSync(file)).toBe(false);
+    const secret = resolveWebhookSecret({ NODE_ENV: "production", PLAYGROUND: "1" }, file);
+    expect(secret).toMatch(/^whsec_/);
+    expect(resolveWebhookSecret({ NODE_ENV: "production", PLAYGROUND: "1" }, file)).toBe(secret);
+  });
+
   it("generates a usable whsec_ secret once in development and reuses it", () => {
     const first = resolveWebhookSecret({ NODE_ENV: "development" }, file);
     expect(first).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);

@@ -3,7 +3,6 @@ import { useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
 import { Alert } from "@/components/ui/alert";
-import { useRouter } from "@/i18n/navigation";
 import { useTRPC } from "@/trpc/react";
 
 const POLL_MS = 2_000;
@@ -16,7 +15,6 @@ const GIVE_UP_MS = 60_000;
  */
 export function CheckoutReturnNotice({ lastPaymentId }: { lastPaymentId: string | null }) {
   const t = useTranslations("billing.page.checkoutReturn");
-  const router = useRouter();
   const trpc = useTRPC();
   const [since] = useState(lastPaymentId);
   const [gaveUp, setGaveUp] = useState(false);
@@ -28,8 +26,9 @@ export function CheckoutReturnNotice({ lastPaymentId }: { lastPaymentId: string 
   const latest = overview.data?.payments[0]?.id ?? since;
   const confirmed = latest !== since;
   useEffect(() => {
-    if (confirmed) router.replace({ pathname: "/settings/billing", query: { checkout: "confirmed" } });
-  }, [confirmed, router]);
+    // A full load, not a soft navigation: the app shell's badge (a layout) must show the new state too.
+    if (confirmed) window.location.replace(`${window.location.pathname}?checkout=confirmed`);
+  }, [confirmed]);
 
   return <Alert variant="info">{gaveUp ? t("slow") : t("waiting")}</Alert>;
 }
