@@ -180,3 +180,61 @@ describe("POST /api/webhooks/dodo", () => {
     expect(await prisma.billingPaymentEvent.findUniqueOrThrow({ where: { providerEventId: d.id } })).toMatchObject({ status: "ignored" });
   });
 });
+
+// Every event type the inbox handles, as a signed fixture through the route, from an active Pro subscription.
+describe("each handled event type", () => {
+  const cases: { type: string; extra?: Record<string, unknown>; state: string; badge: string }[] = [
+    { type: "subscription.active", state: "active", badge: "active" },
+    { type: "subscription.renewed", state: "active", badge: "active" },
+    { type: "subscription.on_hold", state: "on_hold", badge: "past_due" },
+    { type: "subscription.past_due", state: "past_due", badge: "past_due" },
+    { type: "subscription.paused", state: "on_hold", badge: "past_due" },
+    { type: "subscription.cancelled", state: "canceled", badge: "canceled" },
+    { type: "subscription.expired", state: "expired", badge: "canceled" },
+    { type: "subscription.failed", state: "active", badge: "active" }, // not expected once active: ignored, logged
+    { type: "subscription.updated", extra: { status: "active", cancel_at_next_billing_date: true }, state: "canceled", badge: "canceled" },
+    { type: "subscription.plan_changed", extra: { status: "active" }, state: "active", badge: "active" },
+    { type: "payment.failed", state: "past_due", badge: "past_due" },
+    { type: "payment.succeeded", state: "active", badge: "active" },
+  ];
+
+  it.each(cases)("$type -> $state", async ({ type, extra, state, badge }) => {
+    const tenantId = await newTenant();
+    expect(await deliver(subscription("subscription.active", tenantId, at(100)))).toBe(200);
+    await drainJobs(prisma);
+    const d =
+      type === "payment.failed" || type === "payment.succeeded"
+        ? event(type, at(101), {
+            payload_type: "Payment",
+            payment_id: `pay_${randomUUID()}`,
+            subscription_id: `sub_${tenantId}`,
+            status: type === "payment.failed" ? "failed" : "succeeded",
+            total_amount: 2_900,
+            currency: "USD",
+            customer: { customer_id: `cus_${tenantId}` },
+            metadata: { tenantId },
+          })
+        : subscription(type, tenantId, at(101), extra);
+    expect(await deliver(d)).toBe(200);
+    await drainJobs(prisma);
+    const row = await prisma.billingPaymentEvent.findUniqueOrThrow({ where: { providerEventId: d.id } });
+    expect(row.status).toBe("processed");
+    if (type === "subscription.failed") expect(row.note).toMatch(/^unexpected/);
+    expect(await prisma.billingTenantSubscription.findUniqueOrThrow({ where: { tenantId } })).toMatchObject({ state });
+    expect(await prisma.tenant.findUniqueOrThrow({ where: { id: tenantId } })).toMatchObject({ billingState: badge });
+  });
+
+  it("refund.succeeded of a subscription payment buys back no credits and is marked ignored", async () => {
+    const tenantId = await newTenant();
+    const paymentId = `pay_${randomUUID()}`;
+    const paid = event("payment.succeeded", at(110), { payment_id: paymentId, subscription_id: `sub_${tenantId}`, total_amount: 2_900, currency: "USD", metadata: { tenantId } });
+    expect(await deliver(subscription("subscription.active", tenantId, at(109)))).toBe(200);
+    expect(await deliver(paid)).toBe(200);
+    await drainJobs(prisma);
+    const r = refund(tenantId, `ref_${randomUUID()}`, paymentId, 2_900, at(111));
+    expect(await deliver(r)).toBe(200);
+    await drainJobs(prisma);
+    expect(await prisma.billingPaymentEvent.findUniqueOrThrow({ where: { providerEventId: r.id } })).toMatchObject({ status: "ignored" });
+    expect(await balance(tenantId)).toBe(0);
+  });
+});
