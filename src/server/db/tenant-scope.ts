@@ -18,6 +18,10 @@ const TENANT_OWNED = new Set<string>([
   "BillingCheckout",
   "CancellationFeedback",
   "TenantCreditLedger",
+  "UsageEvent",
+  "UsageAggregate",
+  "UsageOverageFee",
+  "UsageAlert",
 ]);
 // Models with deleted_at: hidden unless the query names deletedAt itself.
 const SOFT_DELETABLE = new Set<string>(["Project"]);
