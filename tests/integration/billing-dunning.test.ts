@@ -96,7 +96,7 @@ describe("a failed payment", () => {
     expect(await subscriptionRow(t.tenantId)).toMatchObject({ state: "suspended", graceEndsAt: null });
     expect(await tenantRow(t.tenantId)).toMatchObject({ billingState: "past_due", plan: "starter", graceEndsAt: null });
     expect(await recipientsOf(t.tenantId, "billing.suspended")).toEqual(t.billingContacts);
-    expect((await outbox(t.tenantId, "billing.suspended"))[0]!.data).toEqual({ tenantName: t.name, url: BILLING_URL });
+    expect((await outbox(t.tenantId, "billing.suspended"))[0]!.data).toEqual({ notice: "suspended", tenantName: t.name, url: BILLING_URL });
 
     // A retried job: nothing changes, nothing is sent again; the reminder has nothing to say any more.
     expect(await applyTimeEvent(prisma, "grace.ended", payload, late)).toMatchObject({ status: "ignored" });
@@ -116,7 +116,7 @@ describe("a failed payment", () => {
     expect(paid.note).toBe("past_due -> active");
     expect(await tenantRow(t.tenantId)).toMatchObject({ billingState: "active", graceEndsAt: null, plan: "pro" });
     expect(await recipientsOf(t.tenantId, "billing.payment-recovered")).toEqual(t.billingContacts);
-    expect((await outbox(t.tenantId, "billing.payment-recovered"))[0]!.data).toEqual({ tenantName: t.name, url: BILLING_URL });
+    expect((await outbox(t.tenantId, "billing.payment-recovered"))[0]!.data).toEqual({ notice: "paymentRecovered", tenantName: t.name, url: BILLING_URL });
 
     const reminder = await reminderPayload(t.tenantId);
     expect(await sendGraceReminder(prisma, reminder, new Date(reminder.at))).toEqual({ status: "skipped", reason: "subscription is active" });
@@ -155,6 +155,7 @@ describe("a failed payment", () => {
     await webhookAt(subscriptionEvent("subscription.on_hold", t.tenantId, at(2 * MINUTE).toISOString()), at(3 * MINUTE));
     expect(await tenantRow(t.tenantId)).toMatchObject({ billingState: "past_due", plan: "starter" });
     expect(await recipientsOf(t.tenantId, "billing.on-hold")).toEqual(t.billingContacts);
+    expect((await outbox(t.tenantId, "billing.on-hold"))[0]).toMatchObject({ template: "billingNotice", data: { notice: "onHold", tenantName: t.name, url: BILLING_URL } });
 
     await webhookAt(subscriptionEvent("subscription.expired", t.tenantId, at(4 * MINUTE).toISOString()), at(5 * MINUTE));
     expect(await tenantRow(t.tenantId)).toMatchObject({ billingState: "canceled", plan: "starter" });

@@ -75,7 +75,7 @@ describe("(b) tenant trial over", () => {
 
     expect(await tenantRow(over.tenantId)).toMatchObject({ billingState: "active", plan: "starter", trialEndsAt });
     expect(await recipientsOf(over.tenantId, "billing.trial-expired")).toEqual(over.billingContacts);
-    expect((await outbox(over.tenantId, "billing.trial-expired"))[0]).toMatchObject({ template: "trialExpired", data: { tenantName: over.name, url: BILLING_URL } });
+    expect((await outbox(over.tenantId, "billing.trial-expired"))[0]).toMatchObject({ template: "billingNotice", data: { notice: "trialExpired", tenantName: over.name, url: BILLING_URL } });
 
     expect(await tenantRow(running.tenantId)).toMatchObject({ billingState: "trial" });
     expect(await tenantRow(subscribed.tenantId)).toMatchObject({ billingState: "trial", plan: "pro" });

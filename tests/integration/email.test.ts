@@ -161,7 +161,7 @@ describe("Resend provider (real SDK, local fake API)", () => {
 
 describe("sendTemplateEmail", () => {
   const messages = { en, de } as const;
-  const templates: EmailTemplate[] = ["verifyEmail", "magicLink", "resetPassword"];
+  const templates = ["verifyEmail", "magicLink", "resetPassword"] as const satisfies readonly EmailTemplate[];
   const mailbox = () => createDevMailboxProvider({ db: prisma, from: FROM });
   const url = "http://localhost:3000/api/auth/verify-email?token=abc&callbackURL=%2Fprojects";
 

@@ -1,5 +1,5 @@
 /**
- * Every email template renders in every locale: the subject (spelled out per locale below, so a
+ * Every email template (each variant of one with variants: billingNotice's notices) renders in every locale: the subject (spelled out per locale below, so a
  * changed translation shows up here), the document language, and the plain text carrying the
  * translated heading and button label and the link. No message key or ICU brace leaks into the output.
  */
@@ -7,11 +7,23 @@ import { describe, expect, it } from "vitest";
 import de from "@messages/de.json";
 import en from "@messages/en.json";
 import { locales, type Locale } from "@/i18n/routing";
-import { EMAIL_TEMPLATES, emailTemplates, renderEmail, type EmailTemplate, type EmailTemplateProps } from "@/server/domain/notifications/send-email";
+import { BILLING_NOTICES } from "@emails/billing-notice";
+import {
+  EMAIL_SAMPLES,
+  EMAIL_TEMPLATES,
+  emailTemplates,
+  renderEmail,
+  type EmailSample,
+  type EmailTemplate,
+  type EmailTemplateProps,
+} from "@/server/domain/notifications/send-email";
 
 const messages = { en, de } as const;
 
-const SUBJECTS: Record<EmailTemplate, Record<Locale, string>> = {
+/** A sample's name: its template, and its variant after a dot ("billingNotice.onHold"), as in emails.<name> of the messages. */
+const nameOf = (s: EmailSample) => (s.variant ? `${s.template}.${s.variant}` : s.template);
+
+const SUBJECTS: Record<string, Record<Locale, string>> = {
   verifyEmail: { en: "Verify your email address", de: "Bestätigen Sie Ihre E-Mail-Adresse" },
   magicLink: { en: "Your sign-in link", de: "Ihr Anmeldelink" },
   resetPassword: { en: "Reset your password", de: "Setzen Sie Ihr Passwort zurück" },
@@ -24,12 +36,12 @@ const SUBJECTS: Record<EmailTemplate, Record<Locale, string>> = {
   subscriptionCanceled: { en: "Your subscription for Acme has been canceled", de: "Ihr Abonnement für Acme wurde gekündigt" },
   subscriptionActivated: { en: "Your subscription for Acme is active", de: "Ihr Abonnement für Acme ist aktiv" },
   graceReminder: { en: "1 day left to update your payment method for Acme", de: "Noch 1 Tag, um Ihre Zahlungsmethode für Acme zu aktualisieren" },
-  paymentRecovered: { en: "Your payment for Acme went through", de: "Ihre Zahlung für Acme ist eingegangen" },
-  subscriptionSuspended: { en: "Your subscription for Acme is suspended", de: "Ihr Abonnement für Acme ist ausgesetzt" },
-  subscriptionOnHold: { en: "Your subscription for Acme is on hold", de: "Ihr Abonnement für Acme ist pausiert" },
+  "billingNotice.paymentRecovered": { en: "Your payment for Acme went through", de: "Ihre Zahlung für Acme ist eingegangen" },
+  "billingNotice.suspended": { en: "Your subscription for Acme is suspended", de: "Ihr Abonnement für Acme ist ausgesetzt" },
+  "billingNotice.onHold": { en: "Your subscription for Acme is on hold", de: "Ihr Abonnement für Acme ist pausiert" },
   cancelWithdrawn: { en: "Your subscription for Acme continues", de: "Ihr Abonnement für Acme läuft weiter" },
   subscriptionEnded: { en: "Your subscription for Acme has ended", de: "Ihr Abonnement für Acme ist beendet" },
-  trialExpired: { en: "Your trial of Acme has ended", de: "Ihre Testphase für Acme ist beendet" },
+  "billingNotice.trialExpired": { en: "Your trial of Acme has ended", de: "Ihre Testphase für Acme ist beendet" },
   dataExportReady: { en: "Your data export is ready", de: "Ihr Datenexport ist bereit" },
   accountDeletionScheduled: { en: "Your account will be deleted on December 26, 2026", de: "Ihr Konto wird am 26. Dezember 2026 gelöscht" },
 };
@@ -38,17 +50,18 @@ const sampleProps = <K extends EmailTemplate>(template: K, locale: Locale, overr
   ({ ...emailTemplates[template].sample, ...overrides, locale }) as unknown as EmailTemplateProps<K>;
 
 describe("email templates", () => {
-  it("the catalog lists every template, each with a subject per locale above", () => {
-    expect([...EMAIL_TEMPLATES].sort()).toEqual(Object.keys(SUBJECTS).sort());
-    expect(EMAIL_TEMPLATES).toHaveLength(20);
+  it("the catalog lists every template and variant, each with a subject per locale above", () => {
+    expect(EMAIL_SAMPLES.map(nameOf).sort()).toEqual(Object.keys(SUBJECTS).sort());
+    expect(EMAIL_TEMPLATES).toHaveLength(17);
+    expect(EMAIL_SAMPLES).toHaveLength(20);
   });
 
   describe.each(locales)("in %s", (locale) => {
-    it.each(EMAIL_TEMPLATES)("%s renders subject, language, action and link", async (template) => {
-      const props = sampleProps(template, locale);
+    it.each(EMAIL_SAMPLES.map((s) => [nameOf(s), s] as const))("%s renders subject, language, action and link", async (name, { template, sample }) => {
+      const props = { ...sample, locale } as EmailTemplateProps<EmailTemplate>;
       const email = await renderEmail(template, props);
-      const strings = messages[locale].emails[template] as { action: string };
-      expect(email.subject).toBe(SUBJECTS[template][locale]);
+      const strings = name.split(".").reduce<Record<string, unknown>>((m, key) => m[key] as Record<string, unknown>, messages[locale].emails) as { action: string };
+      expect(email.subject).toBe(SUBJECTS[name]![locale]);
       expect(email.html).toMatch(new RegExp(`<html[^>]*lang="${locale}"`));
       expect(email.text).toContain(strings.action);
       expect(email.html).toContain(strings.action);
@@ -103,6 +116,16 @@ describe("email templates", () => {
     const threeDays = await renderEmail("graceReminder", sampleProps("graceReminder", "de", { daysLeft: 3 }));
     expect(threeDays.subject).toBe("Noch 3 Tage, um Ihre Zahlungsmethode für Acme zu aktualisieren");
     expect(threeDays.preview).toBe("Noch 3 Tage, um Ihre Karte zu aktualisieren");
+  });
+
+  it.each(locales)("billingNotice says each notice's body, next step and preview in %s", async (locale) => {
+    for (const notice of BILLING_NOTICES) {
+      const email = await renderEmail("billingNotice", sampleProps("billingNotice", locale, { notice }));
+      const strings: { body: string; preview: string; next?: string } = messages[locale].emails.billingNotice[notice];
+      expect(email.text).toContain(strings.body.replace("{tenant}", "Acme"));
+      expect(email.preview).toBe(strings.preview.replace("{tenant}", "Acme"));
+      if (strings.next) expect(email.text).toContain(strings.next);
+    }
   });
 
   it("subscriptionEnded says why the subscription ended", async () => {

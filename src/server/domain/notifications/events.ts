@@ -22,10 +22,15 @@ export function isAlwaysOn(category: Category, channel: Channel): boolean {
 /** Without a stored preference: email on, push on (only reaches devices the user subscribed), SMS opt-in (it costs). */
 export const DEFAULT_ENABLED: Record<Channel, boolean> = { email: true, sms: false, push: true };
 
-interface EventDef<T extends EmailTemplate> {
+/** A template's data without the locale (notify sets it per recipient). */
+type TemplateData<T extends EmailTemplate> = Omit<EmailTemplateProps<T>, "locale">;
+
+interface EventDef<T extends EmailTemplate, Preset extends object = Record<never, never>> {
   category: Category;
   channels: readonly Channel[];
   template: T;
+  /** Data the event always carries (which notice of billingNotice it is): notify() adds it, callers pass the rest. */
+  presetData?: Preset;
   /**
    * Sent whatever the preferences say: a message the recipient asked for just now (a sign-in link,
    * an invitation someone sent them), where "off" would only lock them out.
@@ -33,7 +38,7 @@ interface EventDef<T extends EmailTemplate> {
   transactional?: true;
 }
 
-const event = <T extends EmailTemplate>(def: EventDef<T>) => def;
+const event = <T extends EmailTemplate, const Preset extends Partial<TemplateData<T>> = Record<never, never>>(def: EventDef<T, Preset>) => def;
 
 export const notificationEvents = {
   "auth.verify-email": event({ category: "security", channels: ["email"], template: "verifyEmail", transactional: true }),
@@ -50,24 +55,25 @@ export const notificationEvents = {
   "billing.subscription-activated": event({ category: "billing", channels: ["email"], template: "subscriptionActivated" }),
   "billing.payment-failed": event({ category: "billing", channels: ["email", "sms", "push"], template: "paymentFailed" }),
   "billing.grace-reminder": event({ category: "billing", channels: ["email"], template: "graceReminder" }),
-  "billing.payment-recovered": event({ category: "billing", channels: ["email"], template: "paymentRecovered" }),
-  "billing.suspended": event({ category: "billing", channels: ["email"], template: "subscriptionSuspended" }),
-  "billing.on-hold": event({ category: "billing", channels: ["email"], template: "subscriptionOnHold" }),
+  "billing.payment-recovered": event({ category: "billing", channels: ["email"], template: "billingNotice", presetData: { notice: "paymentRecovered" } }),
+  "billing.suspended": event({ category: "billing", channels: ["email"], template: "billingNotice", presetData: { notice: "suspended" } }),
+  "billing.on-hold": event({ category: "billing", channels: ["email"], template: "billingNotice", presetData: { notice: "onHold" } }),
   "billing.cancel-scheduled": event({ category: "billing", channels: ["email"], template: "subscriptionCanceled" }),
   "billing.cancel-withdrawn": event({ category: "billing", channels: ["email"], template: "cancelWithdrawn" }),
   // Ended (a cancellation ran out) and expired (the provider ended it) share a template: its `reason` tells them apart.
   "billing.subscription-ended": event({ category: "billing", channels: ["email"], template: "subscriptionEnded" }),
   "billing.subscription-expired": event({ category: "billing", channels: ["email"], template: "subscriptionEnded" }),
-  "billing.trial-expired": event({ category: "billing", channels: ["email"], template: "trialExpired" }),
+  "billing.trial-expired": event({ category: "billing", channels: ["email"], template: "billingNotice", presetData: { notice: "trialExpired" } }),
 } as const;
 
 export type NotificationEvent = keyof typeof notificationEvents;
 export type EventTemplate<E extends NotificationEvent> = (typeof notificationEvents)[E]["template"];
-/** What a caller passes as `data`: the template's props without the locale (notify sets it per recipient). */
-export type EventData<E extends NotificationEvent> = Omit<EmailTemplateProps<EventTemplate<E>>, "locale">;
+type EventPreset<E extends NotificationEvent> = NonNullable<(typeof notificationEvents)[E]["presetData"]>;
+/** What a caller passes as `data`: the template's props without the locale (notify sets it per recipient) and the event's preset data. */
+export type EventData<E extends NotificationEvent> = Omit<TemplateData<EventTemplate<E>>, keyof EventPreset<E>>;
 
 export const NOTIFICATION_EVENTS = Object.keys(notificationEvents) as NotificationEvent[];
 
-export function getEventDef(name: string): EventDef<EmailTemplate> | undefined {
-  return Object.hasOwn(notificationEvents, name) ? (notificationEvents as Record<string, EventDef<EmailTemplate>>)[name] : undefined;
+export function getEventDef(name: string): EventDef<EmailTemplate, Record<string, unknown>> | undefined {
+  return Object.hasOwn(notificationEvents, name) ? (notificationEvents as Record<string, EventDef<EmailTemplate, Record<string, unknown>>>)[name] : undefined;
 }

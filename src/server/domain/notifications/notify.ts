@@ -56,7 +56,7 @@ async function writeOutbox<E extends NotificationEvent>(
   for (const recipient of input.recipients) rows.push(...(await resolve(tx, recipient, input, def)));
   if (rows.length === 0) return { messages: [] };
 
-  const data = input.data as unknown as Prisma.InputJsonValue;
+  const data = { ...input.data, ...def.presetData } as unknown as Prisma.InputJsonValue;
   // ON CONFLICT DO NOTHING on the idempotency key: a duplicate neither fails this transaction (a P2002
   // would abort it) nor queues a second job; a concurrent twin waits on the index, then skips.
   const created = await tx.notificationOutbox.createManyAndReturn({

@@ -1,6 +1,7 @@
 import { render } from "@react-email/render";
 import type { ReactElement } from "react";
 import AccountDeletionScheduled, { type AccountDeletionScheduledProps } from "@emails/account-deletion-scheduled";
+import BillingNoticeEmail, { BILLING_NOTICES, type BillingNoticeProps } from "@emails/billing-notice";
 import { formatDate, formatMoney, formatNumber } from "@emails/components/format";
 import CancelWithdrawn, { type CancelWithdrawnProps } from "@emails/cancel-withdrawn";
 import DataExportReady, { type DataExportReadyProps } from "@emails/data-export-ready";
@@ -9,16 +10,12 @@ import Invitation, { type InvitationProps } from "@emails/invitation";
 import MagicLink, { type MagicLinkProps } from "@emails/magic-link";
 import PaymentFailed, { type PaymentFailedProps } from "@emails/payment-failed";
 import PaymentReceipt, { type PaymentReceiptProps } from "@emails/payment-receipt";
-import PaymentRecovered, { type PaymentRecoveredProps } from "@emails/payment-recovered";
 import ResetPassword, { type ResetPasswordProps } from "@emails/reset-password";
 import SubscriptionActivated, { type SubscriptionActivatedProps } from "@emails/subscription-activated";
 import SubscriptionCanceled, { type SubscriptionCanceledProps } from "@emails/subscription-canceled";
 import SubscriptionEnded, { type SubscriptionEndedProps } from "@emails/subscription-ended";
-import SubscriptionOnHold, { type SubscriptionOnHoldProps } from "@emails/subscription-on-hold";
-import SubscriptionSuspended, { type SubscriptionSuspendedProps } from "@emails/subscription-suspended";
 import { emailTranslator } from "@emails/translator";
 import TrialEnding, { type TrialEndingProps } from "@emails/trial-ending";
-import TrialExpired, { type TrialExpiredProps } from "@emails/trial-expired";
 import UsageWarning, { type UsageWarningProps } from "@emails/usage-warning";
 import VerifyEmail, { type VerifyEmailProps } from "@emails/verify-email";
 import Welcome, { type WelcomeProps } from "@emails/welcome";
@@ -31,8 +28,12 @@ interface TemplateEntry<P> {
   element: (props: P) => ReactElement;
   /** Under emails.<template>.subject; a subject with placeholders gets them from the props. */
   subject: (t: T, props: P) => string;
+  /** The preview line (also the body of SMS and push); by default emails.<template>.preview. */
+  preview?: (t: T, props: P) => string;
   /** Sample data for the dev preview route and the template tests. */
   sample: Omit<P, "locale">;
+  /** A template that says different things (billingNotice's notices): each variant's changes to the sample, by name. */
+  variants?: Record<string, Partial<Omit<P, "locale">>>;
 }
 
 const entry = <P,>(e: TemplateEntry<P>) => e;
@@ -103,20 +104,12 @@ export const emailTemplates = {
     subject: (t, p) => t("graceReminder.subject", { tenant: p.tenantName, days: p.daysLeft }),
     sample: sampleOf(GraceReminder.PreviewProps),
   }),
-  paymentRecovered: entry<PaymentRecoveredProps>({
-    element: (p) => <PaymentRecovered {...p} />,
-    subject: (t, p) => t("paymentRecovered.subject", { tenant: p.tenantName }),
-    sample: sampleOf(PaymentRecovered.PreviewProps),
-  }),
-  subscriptionSuspended: entry<SubscriptionSuspendedProps>({
-    element: (p) => <SubscriptionSuspended {...p} />,
-    subject: (t, p) => t("subscriptionSuspended.subject", { tenant: p.tenantName }),
-    sample: sampleOf(SubscriptionSuspended.PreviewProps),
-  }),
-  subscriptionOnHold: entry<SubscriptionOnHoldProps>({
-    element: (p) => <SubscriptionOnHold {...p} />,
-    subject: (t, p) => t("subscriptionOnHold.subject", { tenant: p.tenantName }),
-    sample: sampleOf(SubscriptionOnHold.PreviewProps),
+  billingNotice: entry<BillingNoticeProps>({
+    element: (p) => <BillingNoticeEmail {...p} />,
+    subject: (t, p) => t(`billingNotice.${p.notice}.subject`, { tenant: p.tenantName }),
+    preview: (t, p) => t(`billingNotice.${p.notice}.preview`, { tenant: p.tenantName }),
+    sample: sampleOf(BillingNoticeEmail.PreviewProps),
+    variants: Object.fromEntries(BILLING_NOTICES.map((notice) => [notice, { notice }])),
   }),
   cancelWithdrawn: entry<CancelWithdrawnProps>({
     element: (p) => <CancelWithdrawn {...p} />,
@@ -127,11 +120,6 @@ export const emailTemplates = {
     element: (p) => <SubscriptionEnded {...p} />,
     subject: (t, p) => t("subscriptionEnded.subject", { tenant: p.tenantName }),
     sample: sampleOf(SubscriptionEnded.PreviewProps),
-  }),
-  trialExpired: entry<TrialExpiredProps>({
-    element: (p) => <TrialExpired {...p} />,
-    subject: (t, p) => t("trialExpired.subject", { tenant: p.tenantName }),
-    sample: sampleOf(TrialExpired.PreviewProps),
   }),
   dataExportReady: entry<DataExportReadyProps>({
     element: (p) => <DataExportReady {...p} />,
@@ -150,6 +138,26 @@ type PropsOf<K extends EmailTemplate> = Parameters<(typeof emailTemplates)[K]["e
 export type EmailTemplateProps<K extends EmailTemplate> = PropsOf<K>;
 
 export const EMAIL_TEMPLATES = Object.keys(emailTemplates) as EmailTemplate[];
+
+export interface EmailSample {
+  template: EmailTemplate;
+  /** The variant's name, for a template with variants. */
+  variant: string | null;
+  sample: Omit<EmailTemplateProps<EmailTemplate>, "locale">;
+}
+
+/** What the dev preview route lists and the template tests render: each template's sample, or one per variant. */
+export const EMAIL_SAMPLES: EmailSample[] = EMAIL_TEMPLATES.flatMap((template): EmailSample[] => {
+  const def = emailTemplates[template] as unknown as TemplateEntry<EmailTemplateProps<EmailTemplate>>;
+  if (!def.variants) return [{ template, variant: null, sample: def.sample }];
+  return Object.entries(def.variants).map(([variant, changes]) => ({ template, variant, sample: { ...def.sample, ...changes } }));
+});
+
+/** A template's sample, or one variant's; undefined for a variant the template does not have. */
+export function emailSample(template: EmailTemplate, variant?: string): EmailSample["sample"] | undefined {
+  if (variant === undefined) return emailTemplates[template].sample;
+  return EMAIL_SAMPLES.find((s) => s.template === template && s.variant === variant)?.sample;
+}
 
 export function isEmailTemplate(name: string): name is EmailTemplate {
   return Object.hasOwn(emailTemplates, name);
@@ -170,10 +178,12 @@ export async function renderEmail<K extends EmailTemplate>(template: K, props: P
   const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
   const locale: Locale = props.locale;
   const t = emailTranslator(locale);
-  const preview = (t as unknown as (key: string, args?: Record<string, unknown>) => string)(
-    `${template}.preview`,
-    previewArgs(locale, props as unknown as Record<string, unknown>),
-  );
+  const preview =
+    def.preview?.(t, props) ??
+    (t as unknown as (key: string, args?: Record<string, unknown>) => string)(
+      `${template}.preview`,
+      previewArgs(locale, props as unknown as Record<string, unknown>),
+    );
   return { subject: def.subject(t, props), html, text, preview };
 }
 

@@ -4,9 +4,9 @@ import { SiteHeader } from "@/components/site-header";
 import { playgroundEnabled } from "@/env";
 import { Link } from "@/i18n/navigation";
 import { locales } from "@/i18n/routing";
-import { EMAIL_TEMPLATES } from "@/server/domain/notifications/send-email";
+import { EMAIL_SAMPLES } from "@/server/domain/notifications/send-email";
 
-/** Every template x every locale, each a link to its rendering with sample data. */
+/** Every template (each variant of one with variants) x every locale, each a link to its rendering with sample data. */
 export default async function DevEmailTemplatesPage({ params }: { params: Promise<{ locale: string }> }) {
   if (!playgroundEnabled) notFound();
   setRequestLocale((await params).locale);
@@ -33,20 +33,26 @@ export default async function DevEmailTemplatesPage({ params }: { params: Promis
             </tr>
           </thead>
           <tbody>
-            {EMAIL_TEMPLATES.map((template) => (
-              <tr key={template} className="border-t">
-                <th scope="row" className="py-2 pr-4 text-left font-mono font-normal">
-                  {template}
-                </th>
-                {locales.map((l) => (
-                  <td key={l} className="px-3 py-2">
-                    <Link href={`/dev/emails/${template}/${l}`} className="text-blue-700 underline dark:text-blue-300">
-                      {`${template} (${l})`}
-                    </Link>
-                  </td>
-                ))}
-              </tr>
-            ))}
+            {EMAIL_SAMPLES.map(({ template, variant }) => {
+              const name = variant ? `${template}.${variant}` : template;
+              return (
+                <tr key={name} className="border-t">
+                  <th scope="row" className="py-2 pr-4 text-left font-mono font-normal">
+                    {name}
+                  </th>
+                  {locales.map((l) => (
+                    <td key={l} className="px-3 py-2">
+                      <Link
+                        href={{ pathname: `/dev/emails/${template}/${l}`, query: variant ? { variant } : {} }}
+                        className="text-blue-700 underline dark:text-blue-300"
+                      >
+                        {`${name} (${l})`}
+                      </Link>
+                    </td>
+                  ))}
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       </main>

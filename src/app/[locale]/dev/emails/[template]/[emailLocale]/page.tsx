@@ -4,17 +4,27 @@ import { SiteHeader } from "@/components/site-header";
 import { playgroundEnabled } from "@/env";
 import { Link } from "@/i18n/navigation";
 import { isLocale } from "@/i18n/routing";
-import { emailTemplates, isEmailTemplate, renderEmail, type EmailTemplate, type EmailTemplateProps } from "@/server/domain/notifications/send-email";
+import { emailSample, isEmailTemplate, renderEmail, type EmailTemplate, type EmailTemplateProps } from "@/server/domain/notifications/send-email";
 
 export const dynamic = "force-dynamic";
 
-/** One template rendered in one locale with its sample data, exactly as the delivery job renders it. */
-export default async function DevEmailPreviewPage({ params }: { params: Promise<{ locale: string; template: string; emailLocale: string }> }) {
+/** One template (?variant= one of its variants) rendered in one locale with its sample data, exactly as the delivery job renders it. */
+export default async function DevEmailPreviewPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ locale: string; template: string; emailLocale: string }>;
+  searchParams: Promise<{ variant?: string }>;
+}) {
   if (!playgroundEnabled) notFound();
   const { locale, template, emailLocale } = await params;
+  const requested = (await searchParams).variant;
+  const variant = typeof requested === "string" ? requested : undefined;
   setRequestLocale(locale);
   if (!isEmailTemplate(template) || !isLocale(emailLocale)) notFound();
-  const props = { ...emailTemplates[template].sample, locale: emailLocale } as EmailTemplateProps<EmailTemplate>;
+  const sample = emailSample(template, variant);
+  if (!sample) notFound();
+  const props = { ...sample, locale: emailLocale } as EmailTemplateProps<EmailTemplate>;
   const email = await renderEmail(template, props);
   const t = await getTranslations("emails.devPreview");
   return (
@@ -27,7 +37,7 @@ export default async function DevEmailPreviewPage({ params }: { params: Promise<
         <div>
           <h1 className="text-2xl font-semibold">{email.subject}</h1>
           <p className="mt-1 font-mono text-sm text-muted-foreground">
-            {template} · {emailLocale}
+            {variant ? `${template}.${variant}` : template} · {emailLocale}
           </p>
         </div>
         {/* Rendered in a sandbox: the email's HTML never runs in the app's origin. */}
