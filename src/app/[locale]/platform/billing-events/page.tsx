@@ -1,9 +1,8 @@
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
 import { BillingEventReplay } from "@/components/platform/billing-event-replay";
+import { BillingEventStatusBadge } from "@/components/platform/billing-event-status-badge";
 import { getPlatformGate } from "@/components/platform/platform-gate";
 import { TableSection } from "@/components/platform/table-section";
-import { Badge } from "@/components/ui/badge";
-import type { PaymentEventStatus } from "@/generated/prisma/enums";
 import { Link } from "@/i18n/navigation";
 import { canReplay, listWebhookEventsInputSchema, WEBHOOK_EVENT_STATUSES } from "@/server/domain/billing/webhook-events-admin";
 import { getServerApi } from "@/trpc/server";
@@ -11,13 +10,6 @@ import { getServerApi } from "@/trpc/server";
 const EVENTS_PER_PAGE = 25;
 
 type Search = Record<"status" | "cursor", string | string[] | undefined>;
-
-const variant: Record<PaymentEventStatus, "info" | "success" | "danger" | "neutral"> = {
-  received: "info",
-  processed: "success",
-  failed: "danger",
-  ignored: "neutral",
-};
 
 /** The billing webhook inbox for platform staff (issue 5): a status filter, the list, Replay on failed/ignored rows. */
 export default async function PlatformBillingEventsPage({
@@ -86,9 +78,7 @@ export default async function PlatformBillingEventsPage({
               </Link>
             </th>
             <td className="px-3 py-2">
-              <Badge variant={variant[e.status]} data-status={e.status}>
-                {t(`status.${e.status}`)}
-              </Badge>
+              <BillingEventStatusBadge status={e.status} />
             </td>
             <td className="px-3 py-2 text-right tabular-nums">{e.attempts}</td>
             <td className="px-3 py-2 whitespace-nowrap">{when(e.receivedAt)}</td>
