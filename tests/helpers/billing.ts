@@ -1,5 +1,5 @@
 /**
- * Billing fixtures with a controlled clock: a tenant with one person per role, Dodo webhooks delivered
+ * Billing fixtures with a controlled clock (`at(ms)`: instants after the minute the test file loaded in): a tenant with one person per role, Dodo webhooks delivered
  * through the real route handler and then processed with an explicit `now` (the queued
  * billing.process-webhook job finds the row done later), and readers for the notifications and timer
  * jobs the state machine's effects leave behind. Set DODO_PAYMENTS_WEBHOOK_KEY and the product ids in
@@ -13,6 +13,12 @@ import { addBareMember } from "./tenancy";
 import { deliverWebhook, type Delivery } from "./dodo-webhooks";
 
 export const BILLING_URL = "http://localhost:3000/settings/billing";
+
+export const MINUTE = 60_000;
+/** The test file's time zero: the start of the minute it loaded in. */
+const T0 = Math.floor(Date.now() / MINUTE) * MINUTE;
+/** The instant `ms` after T0. */
+export const at = (ms: number) => new Date(T0 + ms);
 
 /** A tenant with an owner, an admin, a member and a guest (bare users: email only). */
 export async function billingTenant(opts: { trialEndsAt?: Date } = {}) {

@@ -17,15 +17,11 @@ import { applyTimeEvent, graceEndJob } from "@/server/domain/billing/apply-billi
 import { graceReminderJob, sendGraceReminder } from "@/server/domain/billing/dunning";
 import { processWebhookEvent } from "@/server/domain/billing/process-webhook";
 import { DEFAULT_GRACE_DAYS } from "@/server/domain/billing/state-machine";
-import { BILLING_URL, billingTenant, expectRunAt, outbox, recipientsOf, subscriptionRow, tenantRow, timers, webhookAt } from "../helpers/billing";
+import { at, BILLING_URL, billingTenant, expectRunAt, MINUTE, outbox, recipientsOf, subscriptionRow, tenantRow, timers, webhookAt } from "../helpers/billing";
 import { DAY, deliverWebhook, subscriptionEvent, subscriptionPayment } from "../helpers/dodo-webhooks";
 import { drainJobs } from "../helpers/jobs";
 
-const MINUTE = 60_000;
-const T0 = Math.floor(Date.now() / MINUTE) * MINUTE;
-const at = (ms: number) => new Date(T0 + ms);
-
-/** An active Pro subscription whose renewal failed at T0 + 10 min, processed one minute later. */
+/** An active Pro subscription whose renewal failed at at(10 min), processed one minute later. */
 async function pastDueTenant() {
   const t = await billingTenant();
   await webhookAt(subscriptionEvent("subscription.active", t.tenantId, at(0).toISOString()), at(MINUTE));

@@ -18,13 +18,10 @@ import { applyTimeEvent, periodEndJob } from "@/server/domain/billing/apply-bill
 import { graceReminderJob, sendGraceReminder } from "@/server/domain/billing/dunning";
 import { DEFAULT_GRACE_DAYS } from "@/server/domain/billing/state-machine";
 import { getJob } from "@/server/domain/jobs";
-import { BILLING_URL, billingTenant, expectRunAt, outbox, recipientsOf, subscriptionRow, tenantRow, timers, webhookAt } from "../helpers/billing";
+import { at, BILLING_URL, billingTenant, expectRunAt, MINUTE, outbox, recipientsOf, subscriptionRow, tenantRow, timers, webhookAt } from "../helpers/billing";
 import { DAY, subscriptionEvent, subscriptionPayment } from "../helpers/dodo-webhooks";
 import { drainJobs } from "../helpers/jobs";
 
-const MINUTE = 60_000;
-const T0 = Math.floor(Date.now() / MINUTE) * MINUTE;
-const at = (ms: number) => new Date(T0 + ms);
 const iso = (ms: number) => at(ms).toISOString();
 const after = (d: Date, ms = MINUTE) => new Date(d.getTime() + ms);
 
