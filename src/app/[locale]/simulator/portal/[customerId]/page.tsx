@@ -1,5 +1,6 @@
 import { notFound } from "next/navigation";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
+import type { ReactNode } from "react";
 import { PortalActionButton } from "@/components/simulator/portal-action-button";
 import { productLabel } from "@/components/simulator/product-label";
 import { Badge } from "@/components/ui/badge";
@@ -11,6 +12,35 @@ import { getPortalView, sameOriginReturnUrl } from "@/server/domain/payments-sim
 import { paymentSimulatorEnabled } from "@/server/providers/payments";
 
 export const dynamic = "force-dynamic";
+
+/** One card of the portal: its title, then a table with a row per item, or a line saying there is none. */
+function PortalTable({ title, empty, columns, rows }: { title: string; empty: string; columns: string[]; rows: ReactNode[] }) {
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>{title}</CardTitle>
+      </CardHeader>
+      <CardContent>
+        {rows.length === 0 ? (
+          <p className="text-sm text-muted-foreground">{empty}</p>
+        ) : (
+          <table className="w-full text-left text-sm">
+            <thead className="border-b text-muted-foreground">
+              <tr>
+                {columns.map((label) => (
+                  <th key={label} className="py-2 font-medium">
+                    {label}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody className="divide-y">{rows}</tbody>
+          </table>
+        )}
+      </CardContent>
+    </Card>
+  );
+}
 
 export default async function SimulatorPortalPage({
   params,
@@ -45,102 +75,66 @@ export default async function SimulatorPortalPage({
       </div>
       <p className="text-sm text-muted-foreground">{t("portal.deliveryNote")}</p>
 
-      <Card>
-        <CardHeader>
-          <CardTitle>{t("portal.subscriptions")}</CardTitle>
-        </CardHeader>
-        <CardContent>
-          {view.subscriptions.length === 0 ? (
-            <p className="text-sm text-muted-foreground">{t("portal.noSubscriptions")}</p>
-          ) : (
-            <table className="w-full text-left text-sm">
-              <thead className="border-b text-muted-foreground">
-                <tr>
-                  <th className="py-2 font-medium">{t("portal.columns.product")}</th>
-                  <th className="py-2 font-medium">{t("portal.columns.status")}</th>
-                  <th className="py-2 font-medium">{t("portal.columns.nextBilling")}</th>
-                  <th className="py-2 font-medium">{t("portal.columns.actions")}</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y">
-                {view.subscriptions.map((s) => (
-                  <tr key={s.subscriptionId} className="align-top">
-                    <td className="py-3 pr-4">
-                      <div className="font-medium">{s.product ? productLabel(t, s.product) : s.productId}</div>
-                      <div className="text-xs text-muted-foreground">{t("portal.quantity", { count: s.quantity })}</div>
-                    </td>
-                    <td className="py-3 pr-4">
-                      <div className="flex flex-col items-start gap-1">
-                        <Badge variant={s.status === "active" ? "success" : "danger"}>{t(`portal.status.${s.status}`)}</Badge>
-                        {s.cancelAtPeriodEnd && <Badge variant="warning">{t("portal.cancelsAtPeriodEnd")}</Badge>}
-                      </div>
-                    </td>
-                    <td className="py-3 pr-4">{format.dateTime(s.nextBillingDate, { dateStyle: "medium" })}</td>
-                    <td className="py-3">
-                      <div className="flex flex-wrap gap-2">
-                        {s.status === "active" && !s.cancelAtPeriodEnd && (
-                          <>
-                            <PortalActionButton customerId={view.customerId} operation="renew-now" targetId={s.subscriptionId} />
-                            <PortalActionButton customerId={view.customerId} operation="fail-renewal" targetId={s.subscriptionId} />
-                          </>
-                        )}
-                        {s.status === "past_due" && <PortalActionButton customerId={view.customerId} operation="update-card-and-pay" targetId={s.subscriptionId} />}
-                        <PortalActionButton
-                          customerId={view.customerId}
-                          operation={s.cancelAtPeriodEnd ? "resume" : "cancel-at-period-end"}
-                          targetId={s.subscriptionId}
-                          variant={s.cancelAtPeriodEnd ? "outline" : "destructive"}
-                        />
-                      </div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </CardContent>
-      </Card>
+      <PortalTable
+        title={t("portal.subscriptions")}
+        empty={t("portal.noSubscriptions")}
+        columns={[t("portal.columns.product"), t("portal.columns.status"), t("portal.columns.nextBilling"), t("portal.columns.actions")]}
+        rows={view.subscriptions.map((s) => (
+          <tr key={s.subscriptionId} className="align-top">
+            <td className="py-3 pr-4">
+              <div className="font-medium">{s.product ? productLabel(t, s.product) : s.productId}</div>
+              <div className="text-xs text-muted-foreground">{t("portal.quantity", { count: s.quantity })}</div>
+            </td>
+            <td className="py-3 pr-4">
+              <div className="flex flex-col items-start gap-1">
+                <Badge variant={s.status === "active" ? "success" : "danger"}>{t(`portal.status.${s.status}`)}</Badge>
+                {s.cancelAtPeriodEnd && <Badge variant="warning">{t("portal.cancelsAtPeriodEnd")}</Badge>}
+              </div>
+            </td>
+            <td className="py-3 pr-4">{format.dateTime(s.nextBillingDate, { dateStyle: "medium" })}</td>
+            <td className="py-3">
+              <div className="flex flex-wrap gap-2">
+                {s.status === "active" && !s.cancelAtPeriodEnd && (
+                  <>
+                    <PortalActionButton customerId={view.customerId} operation="renew-now" targetId={s.subscriptionId} />
+                    <PortalActionButton customerId={view.customerId} operation="fail-renewal" targetId={s.subscriptionId} />
+                  </>
+                )}
+                {s.status === "past_due" && <PortalActionButton customerId={view.customerId} operation="update-card-and-pay" targetId={s.subscriptionId} />}
+                <PortalActionButton
+                  customerId={view.customerId}
+                  operation={s.cancelAtPeriodEnd ? "resume" : "cancel-at-period-end"}
+                  targetId={s.subscriptionId}
+                  variant={s.cancelAtPeriodEnd ? "outline" : "destructive"}
+                />
+              </div>
+            </td>
+          </tr>
+        ))}
+      />
 
-      <Card>
-        <CardHeader>
-          <CardTitle>{t("portal.payments")}</CardTitle>
-        </CardHeader>
-        <CardContent>
-          {view.payments.length === 0 ? (
-            <p className="text-sm text-muted-foreground">{t("portal.noPayments")}</p>
-          ) : (
-            <table className="w-full text-left text-sm">
-              <thead className="border-b text-muted-foreground">
-                <tr>
-                  <th className="py-2 font-medium">{t("portal.columns.date")}</th>
-                  <th className="py-2 font-medium">{t("portal.columns.amount")}</th>
-                  <th className="py-2 font-medium">{t("portal.columns.status")}</th>
-                  <th className="py-2 font-medium">{t("portal.columns.actions")}</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y">
-                {view.payments.map((p) => (
-                  <tr key={p.paymentId} className="align-top">
-                    <td className="py-3 pr-4">{format.dateTime(p.createdAt, { dateStyle: "medium", timeStyle: "short" })}</td>
-                    <td className="py-3 pr-4">
-                      <div>{money(p.amount, p.currency)}</div>
-                      {p.refunded > 0 && <div className="text-xs text-muted-foreground">{t("portal.refunded", { amount: money(p.refunded, p.currency) })}</div>}
-                    </td>
-                    <td className="py-3 pr-4">
-                      <Badge variant={p.status === "succeeded" ? "success" : "danger"}>{t(`portal.paymentStatus.${p.status}`)}</Badge>
-                    </td>
-                    <td className="py-3">
-                      {p.status === "succeeded" && p.refunded < p.amount && (
-                        <PortalActionButton customerId={view.customerId} operation="refund" targetId={p.paymentId} />
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </CardContent>
-      </Card>
+      <PortalTable
+        title={t("portal.payments")}
+        empty={t("portal.noPayments")}
+        columns={[t("portal.columns.date"), t("portal.columns.amount"), t("portal.columns.status"), t("portal.columns.actions")]}
+        rows={view.payments.map((p) => (
+          <tr key={p.paymentId} className="align-top">
+            <td className="py-3 pr-4">{format.dateTime(p.createdAt, { dateStyle: "medium", timeStyle: "short" })}</td>
+            <td className="py-3 pr-4">
+              <div>{money(p.amount, p.currency)}</div>
+              {p.refunded > 0 && <div className="text-xs text-muted-foreground">{t("portal.refunded", { amount: money(p.refunded, p.currency) })}</div>}
+            </td>
+            <td className="py-3 pr-4">
+              <Badge variant={p.status === "succeeded" ? "success" : "danger"}>{t(`portal.paymentStatus.${p.status}`)}</Badge>
+            </td>
+            <td className="py-3">
+              {p.status === "succeeded" && p.refunded < p.amount && (
+                <PortalActionButton customerId={view.customerId} operation="refund" targetId={p.paymentId} />
+              )}
+            </td>
+          </tr>
+        ))}
+      />
     </div>
   );
 }
