@@ -16,7 +16,7 @@ import { createTRPCContext } from "@/server/api/trpc";
 import { prisma } from "@/server/db/client";
 import { signUpAndSignIn, type Caller, type SignedInUser } from "../helpers/auth";
 import { callProcedure, listProcedures, type ProcedureInfo } from "../helpers/procedures";
-import { addBareMember } from "../helpers/tenancy";
+import { addBareMember, setPlan } from "../helpers/tenancy";
 import { httpStatusOf } from "../helpers/trpc-errors";
 
 let owner: SignedInUser;
@@ -35,6 +35,8 @@ beforeAll(async () => {
     signUpAndSignIn({ name: "Fuzzing staff" }),
   ]);
   otherProjectId = (await other.caller.projects.create({ name: "Victim's project" })).id;
+  // Room for the project the fuzzer creates per procedure (starter allows 3).
+  await setPlan(owner.tenantId, "business");
 
   // Platform staff: a platform role, no workspace (its sign-up tenant removed), two-factor on. Any
   // email domain is allowed outside production. Its session was resolved at sign-in and stays valid.

@@ -152,7 +152,7 @@ describe("POST /api/webhooks/dodo", () => {
     expect(await deliver({ ...r, id: `msg_${randomUUID()}` })).toBe(200);
     await drainJobs(prisma);
     expect(await prisma.tenantCreditLedger.findFirstOrThrow({ where: { id: purchase.id } })).toEqual(purchase);
-    expect(await prisma.tenantCreditLedger.findMany({ where: { tenantId, kind: "refund" } })).toMatchObject([{ amount: -1_000, reference: refundId }]);
+    expect(await prisma.tenantCreditLedger.findMany({ where: { tenantId, kind: "refund" } })).toMatchObject([{ amount: -1_000, reference: refundId, lotId: purchase.id }]);
     expect(await balance(tenantId)).toBe(0);
     expect(await prisma.billingOneTimePayment.findUniqueOrThrow({ where: { providerPaymentId: paymentId } })).toMatchObject({ status: "refunded" });
   });

@@ -118,6 +118,7 @@ const table: Record<Permission, Probe> = {
   "billing:read": { call: (s) => s.caller.billing.state() },
   "billing:manage": { call: (s) => gateProbe(s.headers, "billing:manage") },
   "usage:read": { call: (s) => gateProbe(s.headers, "usage:read") },
+  "usage:record": { call: (s) => s.caller.usage.ingest({ metric: "api_calls", units: 1, idempotencyKey: `matrix-${++nameCounter}` }) },
 };
 
 type Outcome = "allowed" | "denied" | `unexpected: ${string}`;

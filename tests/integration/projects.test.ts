@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/server/db/client";
 import { signUpAndSignIn, type SignedInUser } from "../helpers/auth";
+import { setPlan } from "../helpers/tenancy";
 import { expectTRPCError } from "../helpers/trpc-errors";
 
 let alice: SignedInUser;
@@ -14,12 +15,14 @@ let bob: SignedInUser;
 beforeAll(async () => {
   [alice, bob] = await Promise.all([signUpAndSignIn({ name: "Alice" }), signUpAndSignIn({ name: "Bob" })]);
   expect(alice.tenantId).not.toBe(bob.tenantId);
+  // Room for every project these tests create (the project limit has its own tests: usage-limits.test.ts).
+  await Promise.all([setPlan(alice.tenantId, "business"), setPlan(bob.tenantId, "business")]);
 });
 
 describe("projects CRUD", () => {
   it("creates a project in the caller's tenant (name trimmed) and audits it", async () => {
     const created = await alice.caller.projects.create({ name: "  Launch site  " });
-    expect(created).toEqual({ id: expect.any(String), name: "Launch site", createdAt: expect.any(Date), updatedAt: expect.any(Date) });
+    expect(created).toEqual({ id: expect.any(String), name: "Launch site", createdAt: expect.any(Date), updatedAt: expect.any(Date), usageWarning: null });
 
     const row = await prisma.project.findUniqueOrThrow({ where: { id: created.id } });
     expect(row).toMatchObject({ tenantId: alice.tenantId, name: "Launch site", createdById: alice.userId, deletedAt: null });

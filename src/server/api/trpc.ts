@@ -73,6 +73,7 @@ const t = initTRPC
         data: {
           ...shape.data,
           appCode: cause instanceof AppError ? cause.code : null,
+          limit: cause instanceof AppError ? (cause.details ?? null) : null,
           zodError: cause instanceof ZodError ? z.flattenError(cause) : null,
         },
       };

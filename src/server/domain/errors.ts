@@ -1,4 +1,5 @@
 import { Prisma } from "@/generated/prisma/client";
+import type { OverrunStrategy, PlanId } from "@/server/domain/plans/plans";
 
 // The closed set of failures the domain reports. src/server/api/trpc.ts maps each to a tRPC code
 // in one exhaustive table; the UI shows the message under errors.<code>.
@@ -22,11 +23,33 @@ export type AppErrorCode =
   | "PAYMENT_PROVIDER_UNAVAILABLE"
   | "PAYMENT_PROVIDER_ERROR";
 
+/**
+ * What a LIMIT_REACHED refusal of a metered action was about (src/server/domain/usage/entitlements.ts), sent
+ * to the client as the tRPC error's `data.limit` so the UI can show the numbers and the upgrade button.
+ */
+export interface LimitDetails {
+  /** The usage metric (src/server/domain/usage/metrics.ts): "projects", "api_calls", "ai_credits". */
+  metric: string;
+  limit: number;
+  /** Used before the refused action: live count for a gauge, this period's units otherwise. */
+  used: number;
+  /** What the refused action asked for. */
+  requested: number;
+  strategy: OverrunStrategy;
+  /** The plan to offer when the strategy is "upgrade"; null otherwise or on the top plan. */
+  upgradeTo: PlanId | null;
+  /** Purchased credits left (unexpired) and the credits the action would have needed beyond the allowance. */
+  creditsAvailable: number;
+  creditsNeeded: number;
+}
+
 export class AppError extends Error {
   override name = "AppError";
   constructor(
     readonly code: AppErrorCode,
     message: string,
+    /** Structured data of a LIMIT_REACHED refusal from the usage rules. */
+    readonly details?: LimitDetails,
   ) {
     super(message);
   }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
 import {
+  analysisRequestIdSchema,
   createProject,
   deleteProject,
   getProjectOrThrow,
@@ -8,9 +9,14 @@ import {
   projectIdSchema,
   projectNameSchema,
   renameProject,
+  runProjectAnalysis,
 } from "@/server/domain/projects/projects";
+import type { MemberType } from "@/generated/prisma/client";
 
 const byId = z.object({ id: projectIdSchema });
+
+/** Usage is attributed to the signed-in member or guest. */
+const actorOf = (ctx: { user: { id: string }; membership: { memberType: MemberType } }) => ({ userId: ctx.user.id, type: ctx.membership.memberType });
 
 export const projectsRouter = createTRPCRouter({
   list: tenantProcedure("project:read").query(({ ctx }) => listProjects(ctx.db, { tenantId: ctx.tenant.id })),
@@ -22,7 +28,16 @@ export const projectsRouter = createTRPCRouter({
   create: tenantProcedure("project:create")
     .input(z.object({ name: projectNameSchema }))
     .mutation(({ ctx, input }) =>
-      ctx.db.$transaction((tx) => createProject(tx, { tenantId: ctx.tenant.id, actorUserId: ctx.user.id, name: input.name })),
+      ctx.db.$transaction((tx) => createProject(tx, { tenantId: ctx.tenant.id, actor: actorOf(ctx), name: input.name, now: new Date() })),
+    ),
+
+  /** The example metered action: 1 API call + 2 AI credits per request id (a retry counts once). Guests may run it. */
+  runAnalysis: tenantProcedure("project:update")
+    .input(byId.extend({ requestId: analysisRequestIdSchema }))
+    .mutation(({ ctx, input }) =>
+      ctx.db.$transaction((tx) =>
+        runProjectAnalysis(tx, { tenantId: ctx.tenant.id, actor: actorOf(ctx), id: input.id, requestId: input.requestId, now: new Date() }),
+      ),
     ),
 
   rename: tenantProcedure("project:update")

@@ -168,7 +168,7 @@ async function applyRefund(tx: DbTx, envelope: Envelope): Promise<{ status: "pro
   const share = payment && payment.amountMinor > 0 && typeof amount === "number" ? Math.min(1, amount / payment.amountMinor) : 1;
   const credits = Math.round(purchase.amount * share);
   const { count } = await tx.tenantCreditLedger.createMany({
-    data: [{ tenantId: purchase.tenantId, kind: "refund", amount: -credits, reference: refundId }],
+    data: [{ tenantId: purchase.tenantId, kind: "refund", amount: -credits, reference: refundId, lotId: purchase.id }],
     skipDuplicates: true,
   });
   if (payment) {

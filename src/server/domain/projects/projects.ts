@@ -2,7 +2,10 @@ import { z } from "zod";
 import type { DbTx } from "@/server/db/client";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { mapPrismaError, notFound } from "@/server/domain/errors";
-import { plainText } from "@/server/domain/validation";
+import { invalidateEntitlements } from "@/server/domain/usage/entitlements";
+import { recordUsage, recordUsageBatch, type UsageActor, type UsageWarning } from "@/server/domain/usage/record-usage";
+import { assertNotRefused } from "@/server/domain/usage/usage-errors";
+import { entityIdSchema, plainText } from "@/server/domain/validation";
 
 export const projectNameSchema = plainText({
   min: 1,
@@ -34,19 +37,81 @@ export async function getProjectOrThrow(db: DbTx, input: { tenantId: string; id:
   return project;
 }
 
-export async function createProject(db: DbTx, input: { tenantId: string; actorUserId: string; name: string }) {
+/**
+ * Creates a project within the plan's project limit (a gauge of live projects). Run it in a transaction:
+ * the project's usage event (idempotency key = project id) is recorded after the insert under the
+ * tenant's "projects" usage lock, and a refusal (LIMIT_REACHED, with the upgrade path) rolls the insert
+ * back, so concurrent creates can never pass the limit together. A soft limit returns `usageWarning`.
+ */
+export async function createProject(
+  db: DbTx,
+  input: { tenantId: string; actor: UsageActor & { userId: string }; name: string; now: Date },
+): Promise<Project & { usageWarning: UsageWarning | null }> {
   const project = await db.project.create({
-    data: { tenantId: input.tenantId, name: input.name, createdById: input.actorUserId },
+    data: { tenantId: input.tenantId, name: input.name, createdById: input.actor.userId },
     select: projectSelect,
   });
   await recordAudit(db, {
     tenantId: input.tenantId,
-    actorUserId: input.actorUserId,
+    actorUserId: input.actor.userId,
     action: "project.created",
     targetType: "project",
     targetId: project.id,
   });
-  return project;
+  const usage = assertNotRefused(
+    await recordUsage(db, {
+      tenantId: input.tenantId,
+      metric: "projects",
+      units: 1,
+      idempotencyKey: project.id,
+      projectId: project.id,
+      actor: input.actor,
+      now: input.now,
+    }),
+  );
+  return { ...project, usageWarning: usage.status === "counted" ? usage.warning : null };
+}
+
+type Project = Awaited<ReturnType<typeof getProjectOrThrow>>;
+
+export const analysisRequestIdSchema = entityIdSchema;
+/** What one analysis of a project costs in AI credits (the example metered action's fixed price). */
+export const ANALYSIS_AI_CREDITS = 2;
+
+/**
+ * The example metered action: analysing a project is one API call and ANALYSIS_AI_CREDITS AI credits,
+ * attributed to the actor (a guest's usage is the guest's). `requestId` names the request: a retry with
+ * the same id counts nothing again and reports `duplicate`. Either both are counted or, on a refusal
+ * (LIMIT_REACHED: the API call limit, or AI credits beyond the allowance without purchased credits),
+ * neither; run it in a transaction.
+ */
+export async function runProjectAnalysis(
+  db: DbTx,
+  input: { tenantId: string; actor: UsageActor; id: string; requestId: string; now: Date },
+) {
+  await getProjectOrThrow(db, { tenantId: input.tenantId, id: input.id });
+  const key = (metric: string) => `project-analysis:${input.id}:${input.requestId}:${metric}`;
+  const [apiCall, aiCredits] = (
+    await recordUsageBatch(db, {
+      tenantId: input.tenantId,
+      actor: input.actor,
+      now: input.now,
+      events: [
+        { metric: "api_calls", units: 1, idempotencyKey: key("api_calls"), projectId: input.id },
+        { metric: "ai_credits", units: ANALYSIS_AI_CREDITS, idempotencyKey: key("ai_credits"), projectId: input.id },
+      ],
+    })
+  ).map(assertNotRefused);
+  const counted = [apiCall!, aiCredits!].flatMap((o) => (o.status === "counted" ? [o] : []));
+  return {
+    projectId: input.id,
+    requestId: input.requestId,
+    duplicate: counted.length === 0,
+    aiCredits: ANALYSIS_AI_CREDITS,
+    /** Purchased credits this run drew on (beyond the plan's monthly allowance). */
+    purchasedCreditsUsed: counted.reduce((sum, o) => sum + o.creditsUsed, 0),
+    warnings: counted.flatMap((o) => (o.warning ? [o.warning] : [])),
+  };
 }
 
 export async function renameProject(db: DbTx, input: { tenantId: string; actorUserId: string; id: string; name: string }) {
@@ -74,6 +139,7 @@ export async function deleteProject(db: DbTx, input: { tenantId: string; actorUs
     data: { deletedAt: input.now ?? new Date() },
   });
   if (count === 0) throw notFound("Project");
+  invalidateEntitlements(input.tenantId, ["projects"]);
   await recordAudit(db, {
     tenantId: input.tenantId,
     actorUserId: input.actorUserId,

@@ -10,7 +10,7 @@ export const statements = {
   team: ["read", "manage"],
   role: ["read", "manage"],
   billing: ["read", "manage"],
-  usage: ["read"],
+  usage: ["read", "record"],
 } as const;
 
 export type Resource = keyof typeof statements;
@@ -41,6 +41,7 @@ export const rolePermissions: Record<BuiltInRole, readonly Permission[]> = {
     "team:read",
     "role:read",
     "usage:read",
+    "usage:record",
     "billing:read",
   ],
   // Guests work inside projects but never see the tenant's people or money.

@@ -1,0 +1,290 @@
+import { z } from "zod";
+import type { Db, DbTx } from "@/server/db/client";
+import type { LimitDetails } from "@/server/domain/errors";
+import { USAGE_MAX_AGE_MS, USAGE_MAX_FUTURE_MS } from "@/server/providers/payments/types";
+import { fireUsageAlerts } from "./alerts";
+import { availableCredits, consumeCredits, lockCredits } from "./credits";
+import { decideEntitlement, invalidateEntitlements, limitDetails, measureUsage } from "./entitlements";
+import { metricLimit, USAGE_METRIC_NAMES, USAGE_METRICS, usagePeriod, type UsageMetric, type UsagePeriod } from "./metrics";
+import { parseUsageInput } from "./usage-errors";
+
+// Recording metered usage: every metered action reports usage_events rows through here, one call per
+// action (a batch for API clients). One transaction per call:
+// 1. lock (tenant, metric) for each metric in the call (pg_advisory_xact_lock, in name order), and the
+//    tenant's credits when a metric's excess is paid with credits: calls that could push the same
+//    metric past its limit run one after the other, so a limit is never overrun by racing calls;
+// 2. an idempotency key already stored is a duplicate (the original event stays the only one counted);
+// 3. each new event is decided by the entitlement rules (entitlements.ts) against the usage measured
+//    inside the transaction plus the events before it in the call: counted (allow / warn) or refused;
+// 4. counted events are inserted (ON CONFLICT (tenant_id, idempotency_key) DO NOTHING), credits are
+//    consumed for the part beyond the allowance, and the thresholds reached fire alerts (alerts.ts).
+
+export const USAGE_BATCH_MAX_EVENTS = 1_000;
+export const USAGE_EVENT_MAX_UNITS = 1_000_000;
+
+export type UsageActorType = "member" | "guest" | "api";
+/** Who acted: a member or guest (their user id), or an API client (no user). */
+export interface UsageActor {
+  userId: string | null;
+  type: UsageActorType;
+}
+
+export const usageMetricSchema = z.enum(USAGE_METRIC_NAMES as [UsageMetric, ...UsageMetric[]]);
+
+export const usageEventSchema = z.object({
+  metric: usageMetricSchema,
+  units: z.number().int("Units are whole numbers").min(1, "Units are at least 1").max(USAGE_EVENT_MAX_UNITS, `Units are at most ${USAGE_EVENT_MAX_UNITS.toLocaleString("en-US")} per event`),
+  /** Unique per tenant: a retry with the same key never counts twice. Visible ASCII, no spaces. */
+  idempotencyKey: z.string().regex(/^[\x21-\x7E]{1,200}$/, "An idempotency key is 1 to 200 visible ASCII characters without spaces"),
+  projectId: z.uuid("Not a project id").optional(),
+  /** When it happened; now when omitted. At most an hour ago (the late-event window) and not in the future. */
+  occurredAt: z.date().optional(),
+});
+export type UsageEventInput = z.input<typeof usageEventSchema>;
+
+const batchOf = <E extends z.ZodType>(event: E) =>
+  z
+    .array(event)
+    .min(1, "Send at least one event")
+    .max(USAGE_BATCH_MAX_EVENTS, `Send at most ${USAGE_BATCH_MAX_EVENTS.toLocaleString("en-US")} events per call`);
+
+export const usageBatchSchema = batchOf(usageEventSchema);
+
+/** The metrics API clients report: the monthly ones (a gauge counts things the app creates itself). */
+export const REPORTED_METRICS = USAGE_METRIC_NAMES.filter((m) => USAGE_METRICS[m].kind === "monthly");
+/** usage.ingest / usage.ingestBatch input: an event of a reported metric. */
+export const reportedUsageEventSchema = usageEventSchema.extend({ metric: usageMetricSchema.extract(REPORTED_METRICS) });
+export const reportedUsageBatchSchema = batchOf(reportedUsageEventSchema);
+
+/** API clients are not people: their usage is attributed to "API". */
+export const API_ACTOR: UsageActor = { userId: null, type: "api" };
+
+/** Why an event was not counted. */
+export type UsageRefusalReason = "LIMIT_REACHED" | "PROJECT_NOT_FOUND" | "IDEMPOTENCY_KEY_REUSED" | "OCCURRED_AT_OUT_OF_RANGE";
+
+/** A counted event that went past a limit: soft overrun, or purchased credits paid for the excess. */
+export interface UsageWarning {
+  message: string;
+  limit: LimitDetails;
+}
+
+export type UsageEventOutcome =
+  | { idempotencyKey: string; status: "counted"; eventId: string; creditsUsed: number; warning: UsageWarning | null }
+  | { idempotencyKey: string; status: "duplicate"; eventId: string }
+  | { idempotencyKey: string; status: "refused"; reason: UsageRefusalReason; message: string; limit: LimitDetails | null };
+
+export interface RecordUsageBatchInput {
+  tenantId: string;
+  actor: UsageActor;
+  events: readonly UsageEventInput[];
+  now: Date;
+}
+
+/** Serializes usage of one metric in one tenant until the transaction ends (see the steps above). */
+export async function lockUsage(tx: DbTx, tenantId: string, metric: UsageMetric): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`usage:${metric}`}), hashtext(${tenantId}))`;
+}
+
+/**
+ * Records up to USAGE_BATCH_MAX_EVENTS events of one actor; one outcome per event, in order. Pass a
+ * client to run in a transaction of its own, or the caller's transaction to count together with its own
+ * writes (an action that must not happen when its usage is refused throws and rolls both back).
+ *
+ * A gauge's event (projects) is recorded in the transaction that created the thing, after creating it:
+ * the live count then already includes it, so the count before the event is the live count - its units.
+ */
+export async function recordUsageBatch(db: Db | DbTx, input: RecordUsageBatchInput): Promise<UsageEventOutcome[]> {
+  const events = parseUsageInput(usageBatchSchema, input.events);
+  const run = (tx: DbTx) => countEvents(tx, { ...input, events });
+  const outcomes = "$transaction" in db ? await db.$transaction(run) : await run(db);
+  invalidateEntitlements(input.tenantId, new Set(events.map((e) => e.metric)));
+  return outcomes;
+}
+
+/** One event: recordUsageBatch with a batch of one. */
+export async function recordUsage(
+  db: Db | DbTx,
+  input: UsageEventInput & { tenantId: string; actor: UsageActor; now: Date },
+): Promise<UsageEventOutcome> {
+  const { tenantId, actor, now, ...event } = input;
+  const [outcome] = await recordUsageBatch(db, { tenantId, actor, now, events: [event] });
+  return outcome!;
+}
+
+type ParsedEvent = z.output<typeof usageEventSchema>;
+
+/** Usage of one metric in one period as the call goes: measured in the transaction, then counted on. */
+interface Tally {
+  metric: UsageMetric;
+  period: UsagePeriod;
+  used: number;
+  counted: boolean;
+}
+
+async function countEvents(tx: DbTx, input: Omit<RecordUsageBatchInput, "events"> & { events: ParsedEvent[] }): Promise<UsageEventOutcome[]> {
+  const { tenantId, actor, now, events } = input;
+  const metrics = [...new Set(events.map((e) => e.metric))].sort();
+  for (const metric of metrics) await lockUsage(tx, tenantId, metric);
+  const paysWithCredits = metrics.some((m) => USAGE_METRICS[m].creditsCoverOverage);
+  if (paysWithCredits) await lockCredits(tx, tenantId);
+
+  const { plan } = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { plan: true } });
+  const stored = new Map(
+    (
+      await tx.usageEvent.findMany({
+        where: { tenantId, idempotencyKey: { in: events.map((e) => e.idempotencyKey) } },
+        select: { id: true, idempotencyKey: true, metric: true, units: true, projectId: true },
+      })
+    ).map((e) => [e.idempotencyKey, e]),
+  );
+  const projectIds = [...new Set(events.flatMap((e) => (e.projectId ? [e.projectId] : [])))];
+  const liveProjects = new Set(
+    projectIds.length === 0
+      ? []
+      : (await tx.project.findMany({ where: { tenantId, id: { in: projectIds }, deletedAt: null }, select: { id: true } })).map((p) => p.id),
+  );
+
+  // Purchased credits are one pool for the whole call (only metrics whose excess credits cover use it).
+  let creditsLeft = paysWithCredits ? await availableCredits(tx, tenantId, now) : 0;
+  const tallies = new Map<string, Tally>();
+  const tallyFor = async (metric: UsageMetric, occurredAt: Date): Promise<Tally> => {
+    const period = usagePeriod(occurredAt);
+    const key = `${metric}|${period.start.toISOString()}`;
+    let tally = tallies.get(key);
+    if (!tally) {
+      tally = { metric, period, used: await measureUsage(tx, { tenantId, metric, now: occurredAt }), counted: false };
+      tallies.set(key, tally);
+    }
+    return tally;
+  };
+
+  const outcomes: UsageEventOutcome[] = [];
+  const toInsert: { event: ParsedEvent; occurredAt: Date; creditsUsed: number; index: number }[] = [];
+  const keysInCall = new Set<string>();
+  for (const event of events) {
+    const { idempotencyKey } = event;
+    const earlier = stored.get(idempotencyKey);
+    if (earlier) {
+      const same = earlier.metric === event.metric && earlier.units === event.units && earlier.projectId === (event.projectId ?? null);
+      outcomes.push(
+        same
+          ? { idempotencyKey, status: "duplicate", eventId: earlier.id }
+          : refusal(idempotencyKey, "IDEMPOTENCY_KEY_REUSED", `The idempotency key "${idempotencyKey}" was already used for a different event; use a new key for new usage.`),
+      );
+      continue;
+    }
+    if (keysInCall.has(idempotencyKey)) {
+      // The same key earlier in this call: resolved to that event's outcome once it is inserted.
+      outcomes.push({ idempotencyKey, status: "duplicate", eventId: "" });
+      continue;
+    }
+    if (event.projectId && !liveProjects.has(event.projectId)) {
+      outcomes.push(refusal(idempotencyKey, "PROJECT_NOT_FOUND", "Project not found"));
+      continue;
+    }
+    const occurredAt = event.occurredAt ?? now;
+    if (occurredAt.getTime() < now.getTime() - USAGE_MAX_AGE_MS || occurredAt.getTime() > now.getTime() + USAGE_MAX_FUTURE_MS) {
+      outcomes.push(refusal(idempotencyKey, "OCCURRED_AT_OUT_OF_RANGE", "Usage is reported within an hour of when it happened, and never ahead of time."));
+      continue;
+    }
+
+    const tally = await tallyFor(event.metric, occurredAt);
+    const gauge = USAGE_METRICS[event.metric].kind === "gauge";
+    const entitlement = decideEntitlement({
+      plan,
+      metric: event.metric,
+      units: event.units,
+      snapshot: { used: gauge ? tally.used - event.units : tally.used, creditsAvailable: creditsLeft },
+      period: tally.period,
+    });
+    if (entitlement.decision === "block") {
+      outcomes.push({
+        idempotencyKey,
+        status: "refused",
+        reason: "LIMIT_REACHED",
+        message: entitlement.message!,
+        limit: limitDetails(entitlement, event.units) ?? null,
+      });
+      continue;
+    }
+    const creditsUsed = entitlement.decision === "warn" ? entitlement.creditsNeeded : 0;
+    creditsLeft -= creditsUsed;
+    if (!gauge) tally.used += event.units;
+    tally.counted = true;
+    keysInCall.add(idempotencyKey);
+    const warning = entitlement.decision === "warn" ? { message: entitlement.message!, limit: limitDetails(entitlement, event.units)! } : null;
+    toInsert.push({ event, occurredAt, creditsUsed, index: outcomes.length });
+    outcomes.push({ idempotencyKey, status: "counted", eventId: "", creditsUsed, warning });
+  }
+
+  const inserted = await insertEvents(tx, { tenantId, actor, rows: toInsert });
+  await settleInsertedOutcomes(tx, { tenantId, outcomes, toInsert, inserted });
+
+  const creditEvents = toInsert.filter((row) => row.creditsUsed > 0 && inserted.has(row.event.idempotencyKey));
+  const credits = creditEvents.reduce((sum, row) => sum + row.creditsUsed, 0);
+  if (credits > 0) {
+    // One consumption per call, named after its first event that drew credits: a retried call finds
+    // that event stored (a duplicate) and consumes nothing.
+    await consumeCredits(tx, { tenantId, amount: credits, reference: `usage:${inserted.get(creditEvents[0]!.event.idempotencyKey)}`, now });
+  }
+  for (const tally of tallies.values()) {
+    if (!tally.counted) continue;
+    await fireUsageAlerts(tx, { tenantId, metric: tally.metric, used: tally.used, limit: metricLimit(plan, tally.metric), period: tally.period });
+  }
+  return outcomes;
+}
+
+function refusal(idempotencyKey: string, reason: UsageRefusalReason, message: string): UsageEventOutcome {
+  return { idempotencyKey, status: "refused", reason, message, limit: null };
+}
+
+/** Inserts the counted events; returns idempotency key -> event id for the rows this call inserted. */
+async function insertEvents(
+  tx: DbTx,
+  input: { tenantId: string; actor: UsageActor; rows: { event: ParsedEvent; occurredAt: Date }[] },
+): Promise<Map<string, string>> {
+  if (input.rows.length === 0) return new Map();
+  const created = await tx.usageEvent.createManyAndReturn({
+    data: input.rows.map(({ event, occurredAt }) => ({
+      tenantId: input.tenantId,
+      idempotencyKey: event.idempotencyKey,
+      metric: event.metric,
+      units: event.units,
+      projectId: event.projectId ?? null,
+      actorUserId: input.actor.userId,
+      actorType: input.actor.type,
+      occurredAt,
+    })),
+    // A concurrent call holding another metric's lock may have stored the same key in the meantime.
+    skipDuplicates: true,
+    select: { id: true, idempotencyKey: true },
+  });
+  return new Map(created.map((e) => [e.idempotencyKey, e.id]));
+}
+
+/**
+ * Fills in the event ids: counted events get theirs, in-call repeats their first occurrence's. A counted
+ * event whose key a concurrent call stored first (a different metric, so not serialized by our locks) is a
+ * duplicate of that event instead.
+ */
+async function settleInsertedOutcomes(
+  tx: DbTx,
+  input: { tenantId: string; outcomes: UsageEventOutcome[]; toInsert: { event: ParsedEvent; index: number }[]; inserted: Map<string, string> },
+) {
+  const lost = input.toInsert.filter((row) => !input.inserted.has(row.event.idempotencyKey)).map((row) => row.event.idempotencyKey);
+  const winners =
+    lost.length === 0
+      ? new Map<string, string>()
+      : new Map(
+          (await tx.usageEvent.findMany({ where: { tenantId: input.tenantId, idempotencyKey: { in: lost } }, select: { id: true, idempotencyKey: true } })).map(
+            (e) => [e.idempotencyKey, e.id],
+          ),
+        );
+  input.outcomes.forEach((outcome, i) => {
+    if (outcome.status === "refused" || outcome.eventId !== "") return;
+    const key = outcome.idempotencyKey;
+    const ours = input.inserted.get(key);
+    if (ours) outcome.eventId = ours;
+    else input.outcomes[i] = { idempotencyKey: key, status: "duplicate", eventId: winners.get(key) ?? "" };
+  });
+}
