@@ -8,3 +8,7 @@ import "@/server/domain/billing/dunning";
 import "@/server/domain/billing/trial";
 import "@/server/domain/payments-simulator/deliver";
 import "@/server/domain/rate-limit/rate-limit";
+import "@/server/domain/usage/aggregate";
+import "@/server/domain/usage/overage";
+import "@/server/domain/usage/report-usage";
+import "@/server/domain/usage/credit-expiry";
