@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Db, DbTx } from "@/server/db/client";
+import { inTransaction } from "@/server/domain/billing/subscription-record";
 import type { LimitDetails } from "@/server/domain/errors";
 import { USAGE_MAX_AGE_MS, USAGE_MAX_FUTURE_MS } from "@/server/providers/payments/types";
 import { fireUsageAlerts } from "./alerts";
@@ -95,8 +96,7 @@ export async function lockUsage(tx: DbTx, tenantId: string, metric: UsageMetric)
  */
 export async function recordUsageBatch(db: Db | DbTx, input: RecordUsageBatchInput): Promise<UsageEventOutcome[]> {
   const events = parseUsageInput(usageBatchSchema, input.events);
-  const run = (tx: DbTx) => countEvents(tx, { ...input, events });
-  const outcomes = "$transaction" in db ? await db.$transaction(run) : await run(db);
+  const outcomes = await inTransaction(db, (tx) => countEvents(tx, { ...input, events }));
   invalidateEntitlements(input.tenantId, new Set(events.map((e) => e.metric)));
   return outcomes;
 }

@@ -9,6 +9,9 @@ import type { UsageActorType } from "./record-usage";
 // (entitlements.ts measureUsage: aggregate + newer events); the breakdowns and the daily chart are read
 // from the period's events. Numbers only, no BigInt, so the result is plain JSON.
 
+/** What the per-actor breakdown calls API clients. */
+export const API_ACTOR_NAME = "API";
+
 /** The breakdowns list the biggest rows first, at most this many each. */
 export const BREAKDOWN_ROWS_LIMIT = 100;
 
@@ -27,7 +30,7 @@ export interface UsageOverview {
   }[];
   /** Units per project and metric this period; projectId null for usage outside any project. Deleted projects keep their name. */
   byProject: { projectId: string | null; projectName: string | null; metric: UsageMetric; units: number }[];
-  /** Units per actor and metric this period: members and guests by user (name null once the user is gone), API clients together. */
+  /** Units per actor and metric this period: members and guests by user (name null once the user is gone), API clients together as "API". */
   byActor: { actorType: UsageActorType; userId: string | null; name: string | null; metric: UsageMetric; units: number }[];
   /** One row per day of the period up to today (UTC), every metric in each. */
   daily: { date: string; units: Record<UsageMetric, number> }[];
@@ -111,7 +114,13 @@ export async function getUsageOverview(db: DbTx, input: { tenant: { id: string; 
     period,
     metrics,
     byProject: byProject.map((r) => ({ projectId: r.project_id, projectName: r.project_name, metric: r.metric, units: Number(r.units) })),
-    byActor: byActor.map((r) => ({ actorType: r.actor_type, userId: r.actor_user_id, name: r.name, metric: r.metric, units: Number(r.units) })),
+    byActor: byActor.map((r) => ({
+      actorType: r.actor_type,
+      userId: r.actor_user_id,
+      name: r.actor_type === "api" ? API_ACTOR_NAME : r.name,
+      metric: r.metric,
+      units: Number(r.units),
+    })),
     daily,
     credits: { balance: await creditBalance(db, tenantId), available: lots.reduce((sum, lot) => sum + lot.remaining, 0), lots },
     alerts: alerts.map((a) => ({ ...a, metric: a.metric as UsageMetric, usedUnits: Number(a.usedUnits), limitUnits: Number(a.limitUnits) })),
