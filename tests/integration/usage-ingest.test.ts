@@ -185,3 +185,19 @@ describe("period usage", () => {
     expect(await used()).toBe(23);
   });
 });
+
+describe("one key, two metrics at once", () => {
+  it("concurrent events reusing a key for different metrics (not serialized by one lock) store one event; the other is refused as a reused key", async () => {
+    for (let round = 0; round < 5; round++) {
+      const k = key("cross");
+      const results = await Promise.allSettled([
+        owner.caller.usage.ingest({ metric: "api_calls", units: 1, idempotencyKey: k }),
+        owner.caller.usage.ingest({ metric: "storage_mb", units: 1, idempotencyKey: k }),
+      ]);
+      expect(results.filter((r) => r.status === "fulfilled").map((r) => r.value.status)).toEqual(["counted"]);
+      const rejected = results.find((r) => r.status === "rejected")!;
+      expect((rejected.reason as { code: string }).code).toBe("CONFLICT");
+      expect(await stored(owner.tenantId, k)).toHaveLength(1);
+    }
+  });
+});

@@ -83,7 +83,7 @@ describe("project limit (a gauge of live projects)", () => {
     await setPlan(owner.tenantId, "business");
     await prisma.project.createMany({ data: Array.from({ length: 500 }, (_, i) => ({ tenantId: owner.tenantId, name: `Bulk ${i}` })) });
     const refused = await limitError(owner.caller.projects.create({ name: "One too many" }));
-    expect(refused.message).toBe("Business allows 500 projects; this workspace has 500. Delete a project to make room.");
+    expect(refused.message).toBe("Business allows 500 projects; this workspace has 500. Delete projects you no longer need to make room.");
     expect(refused.limit).toMatchObject({ strategy: "hard", upgradeTo: null, limit: 500, used: 500 });
   });
 });

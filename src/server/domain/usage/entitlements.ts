@@ -38,15 +38,13 @@ export interface UsageSnapshot {
   creditsAvailable: number;
 }
 
-const METRIC_TEXT: Record<UsageMetric, { label: string; makeRoom: string }> = {
-  projects: { label: "projects", makeRoom: "Delete a project to make room." },
-  api_calls: { label: "API calls", makeRoom: "Usage resets when the next period starts on {periodEnd}." },
-  ai_credits: { label: "AI credits", makeRoom: "Buy an AI credit pack to continue." },
-  storage_mb: { label: "MB of storage", makeRoom: "Usage resets when the next period starts on {periodEnd}." },
+/** Each metric's name in limit messages. */
+const METRIC_LABELS: Record<UsageMetric, string> = {
+  projects: "projects",
+  api_calls: "API calls",
+  ai_credits: "AI credits",
+  storage_mb: "MB of storage",
 };
-
-/** The metric's name in English, as limit messages use it ("API calls"). */
-export const metricLabel = (metric: UsageMetric) => METRIC_TEXT[metric].label;
 
 /** A stored plan id; a retired or unknown one counts as DEFAULT_PLAN (as limitsFor does). */
 export const planIdOf = (plan: string): PlanId => (isPlanId(plan) ? plan : DEFAULT_PLAN);
@@ -128,7 +126,7 @@ export function decideEntitlement(input: { plan: string; metric: UsageMetric; un
 
 function limitMessage(planId: PlanId, units: number, period: UsagePeriod, e: Omit<Entitlement, "message"> & { limit: number }): string {
   const plan = plans[planId];
-  const { label } = METRIC_TEXT[e.metric];
+  const label = METRIC_LABELS[e.metric];
   const gauge = isGauge(e.metric);
   const parts = [
     gauge
@@ -146,9 +144,10 @@ function limitMessage(planId: PlanId, units: number, period: UsagePeriod, e: Omi
     );
   } else if (e.upgradeTo) {
     parts.push(`Upgrade to ${plans[e.upgradeTo].name} for ${count(metricLimit(e.upgradeTo, e.metric) ?? 0)}.`);
+  } else if (e.creditsNeeded > 0) {
+    parts.push(`You have ${count(e.creditsAvailable)} purchased credits and need ${count(e.creditsNeeded)}. Buy an AI credit pack to continue.`);
   } else {
-    if (e.creditsNeeded > 0) parts.push(`You have ${count(e.creditsAvailable)} purchased credits and need ${count(e.creditsNeeded)}.`);
-    parts.push(METRIC_TEXT[e.metric].makeRoom.replace("{periodEnd}", period.end.toISOString().slice(0, 10)));
+    parts.push(gauge ? `Delete ${label} you no longer need to make room.` : `Usage resets when the next period starts on ${period.end.toISOString().slice(0, 10)}.`);
   }
   return parts.join(" ");
 }

@@ -129,14 +129,7 @@ async function countEvents(tx: DbTx, input: Omit<RecordUsageBatchInput, "events"
   if (paysWithCredits) await lockCredits(tx, tenantId);
 
   const { plan } = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { plan: true } });
-  const stored = new Map(
-    (
-      await tx.usageEvent.findMany({
-        where: { tenantId, idempotencyKey: { in: events.map((e) => e.idempotencyKey) } },
-        select: { id: true, idempotencyKey: true, metric: true, units: true, projectId: true },
-      })
-    ).map((e) => [e.idempotencyKey, e]),
-  );
+  const stored = await storedEvents(tx, tenantId, events.map((e) => e.idempotencyKey));
   const projectIds = [...new Set(events.flatMap((e) => (e.projectId ? [e.projectId] : [])))];
   const liveProjects = new Set(
     projectIds.length === 0
@@ -158,37 +151,37 @@ async function countEvents(tx: DbTx, input: Omit<RecordUsageBatchInput, "events"
     return tally;
   };
 
-  const outcomes: UsageEventOutcome[] = [];
-  const toInsert: { event: ParsedEvent; occurredAt: Date; creditsUsed: number; index: number }[] = [];
-  const keysInCall = new Set<string>();
+  // First pass: decide every event. New events to insert stay pending until their ids are known.
+  type Decision =
+    | { kind: "final"; outcome: UsageEventOutcome }
+    | { kind: "new"; event: ParsedEvent; occurredAt: Date; creditsUsed: number; warning: UsageWarning | null }
+    | { kind: "repeat"; event: ParsedEvent };
+  const decisions: Decision[] = [];
+  const newKeys = new Set<string>();
   for (const event of events) {
     const { idempotencyKey } = event;
     const earlier = stored.get(idempotencyKey);
     if (earlier) {
-      const same = earlier.metric === event.metric && earlier.units === event.units && earlier.projectId === (event.projectId ?? null);
-      outcomes.push(
-        same
-          ? { idempotencyKey, status: "duplicate", eventId: earlier.id }
-          : refusal(idempotencyKey, "IDEMPOTENCY_KEY_REUSED", `The idempotency key "${idempotencyKey}" was already used for a different event; use a new key for new usage.`),
-      );
+      decisions.push({ kind: "final", outcome: retryOutcome(earlier, event) });
       continue;
     }
-    if (keysInCall.has(idempotencyKey)) {
-      // The same key earlier in this call: resolved to that event's outcome once it is inserted.
-      outcomes.push({ idempotencyKey, status: "duplicate", eventId: "" });
+    if (newKeys.has(idempotencyKey)) {
+      decisions.push({ kind: "repeat", event }); // the same key earlier in this call
       continue;
     }
     if (event.projectId && !liveProjects.has(event.projectId)) {
-      outcomes.push(refusal(idempotencyKey, "PROJECT_NOT_FOUND", "Project not found"));
+      decisions.push({ kind: "final", outcome: refusal(idempotencyKey, "PROJECT_NOT_FOUND", "Project not found") });
       continue;
     }
     const occurredAt = event.occurredAt ?? now;
     if (occurredAt.getTime() < now.getTime() - USAGE_MAX_AGE_MS || occurredAt.getTime() > now.getTime() + USAGE_MAX_FUTURE_MS) {
-      outcomes.push(refusal(idempotencyKey, "OCCURRED_AT_OUT_OF_RANGE", "Usage is reported within an hour of when it happened, and never ahead of time."));
+      const message = "Usage is reported within an hour of when it happened, and never ahead of time.";
+      decisions.push({ kind: "final", outcome: refusal(idempotencyKey, "OCCURRED_AT_OUT_OF_RANGE", message) });
       continue;
     }
 
     const tally = await tallyFor(event.metric, occurredAt);
+    // A gauge's thing already exists (see recordUsageBatch): its count before the event excludes it.
     const gauge = USAGE_METRICS[event.metric].kind === "gauge";
     const entitlement = decideEntitlement({
       plan,
@@ -197,41 +190,68 @@ async function countEvents(tx: DbTx, input: Omit<RecordUsageBatchInput, "events"
       snapshot: { used: gauge ? tally.used - event.units : tally.used, creditsAvailable: creditsLeft },
       period: tally.period,
     });
+    const details = limitDetails(entitlement, event.units);
     if (entitlement.decision === "block") {
-      outcomes.push({
-        idempotencyKey,
-        status: "refused",
-        reason: "LIMIT_REACHED",
-        message: entitlement.message!,
-        limit: limitDetails(entitlement, event.units) ?? null,
-      });
+      decisions.push({ kind: "final", outcome: { idempotencyKey, status: "refused", reason: "LIMIT_REACHED", message: entitlement.message!, limit: details ?? null } });
       continue;
     }
     const creditsUsed = entitlement.decision === "warn" ? entitlement.creditsNeeded : 0;
     creditsLeft -= creditsUsed;
     if (!gauge) tally.used += event.units;
     tally.counted = true;
-    keysInCall.add(idempotencyKey);
-    const warning = entitlement.decision === "warn" ? { message: entitlement.message!, limit: limitDetails(entitlement, event.units)! } : null;
-    toInsert.push({ event, occurredAt, creditsUsed, index: outcomes.length });
-    outcomes.push({ idempotencyKey, status: "counted", eventId: "", creditsUsed, warning });
+    newKeys.add(idempotencyKey);
+    const warning = entitlement.decision === "warn" && details ? { message: entitlement.message!, limit: details } : null;
+    decisions.push({ kind: "new", event, occurredAt, creditsUsed, warning });
   }
 
-  const inserted = await insertEvents(tx, { tenantId, actor, rows: toInsert });
-  await settleInsertedOutcomes(tx, { tenantId, outcomes, toInsert, inserted });
+  // Then insert. A key missing from what was inserted was stored by a concurrent call in the meantime: one
+  // holding another metric's lock (ours do not serialize it), so it is a retry of that event or a reused key.
+  const pending = decisions.flatMap((d) => (d.kind === "new" ? [d] : []));
+  const inserted = await insertEvents(tx, { tenantId, actor, rows: pending });
+  const lostKeys = pending.filter((d) => !inserted.has(d.event.idempotencyKey)).map((d) => d.event.idempotencyKey);
+  const storedMeanwhile = lostKeys.length === 0 ? new Map<string, StoredEvent>() : await storedEvents(tx, tenantId, lostKeys);
+  const outcomes = decisions.map((d): UsageEventOutcome => {
+    if (d.kind === "final") return d.outcome;
+    const { idempotencyKey } = d.event;
+    const eventId = inserted.get(idempotencyKey);
+    if (eventId === undefined) return retryOutcome(storedMeanwhile.get(idempotencyKey)!, d.event);
+    return d.kind === "new"
+      ? { idempotencyKey, status: "counted", eventId, creditsUsed: d.creditsUsed, warning: d.warning }
+      : { idempotencyKey, status: "duplicate", eventId };
+  });
 
-  const creditEvents = toInsert.filter((row) => row.creditsUsed > 0 && inserted.has(row.event.idempotencyKey));
-  const credits = creditEvents.reduce((sum, row) => sum + row.creditsUsed, 0);
+  const paying = pending.filter((d) => d.creditsUsed > 0 && inserted.has(d.event.idempotencyKey));
+  const credits = paying.reduce((sum, d) => sum + d.creditsUsed, 0);
   if (credits > 0) {
     // One consumption per call, named after its first event that drew credits: a retried call finds
     // that event stored (a duplicate) and consumes nothing.
-    await consumeCredits(tx, { tenantId, amount: credits, reference: `usage:${inserted.get(creditEvents[0]!.event.idempotencyKey)}`, now });
+    await consumeCredits(tx, { tenantId, amount: credits, reference: `usage:${inserted.get(paying[0]!.event.idempotencyKey)}`, now });
   }
   for (const tally of tallies.values()) {
     if (!tally.counted) continue;
     await fireUsageAlerts(tx, { tenantId, metric: tally.metric, used: tally.used, limit: metricLimit(plan, tally.metric), period: tally.period });
   }
   return outcomes;
+}
+
+type StoredEvent = { id: string; idempotencyKey: string; metric: string; units: number; projectId: string | null };
+
+async function storedEvents(tx: DbTx, tenantId: string, keys: string[]): Promise<Map<string, StoredEvent>> {
+  const rows = await tx.usageEvent.findMany({
+    where: { tenantId, idempotencyKey: { in: keys } },
+    select: { id: true, idempotencyKey: true, metric: true, units: true, projectId: true },
+  });
+  return new Map(rows.map((e) => [e.idempotencyKey, e]));
+}
+
+/** An event whose key is stored already: a retry of that event (duplicate), or the key reused for something else. */
+function retryOutcome(stored: StoredEvent, event: ParsedEvent): UsageEventOutcome {
+  const { idempotencyKey } = event;
+  if (stored.metric === event.metric && stored.units === event.units && stored.projectId === (event.projectId ?? null)) {
+    return { idempotencyKey, status: "duplicate", eventId: stored.id };
+  }
+  const message = `The idempotency key "${idempotencyKey}" was already used for a different event; use a new key for new usage.`;
+  return refusal(idempotencyKey, "IDEMPOTENCY_KEY_REUSED", message);
 }
 
 function refusal(idempotencyKey: string, reason: UsageRefusalReason, message: string): UsageEventOutcome {
@@ -260,31 +280,4 @@ async function insertEvents(
     select: { id: true, idempotencyKey: true },
   });
   return new Map(created.map((e) => [e.idempotencyKey, e.id]));
-}
-
-/**
- * Fills in the event ids: counted events get theirs, in-call repeats their first occurrence's. A counted
- * event whose key a concurrent call stored first (a different metric, so not serialized by our locks) is a
- * duplicate of that event instead.
- */
-async function settleInsertedOutcomes(
-  tx: DbTx,
-  input: { tenantId: string; outcomes: UsageEventOutcome[]; toInsert: { event: ParsedEvent; index: number }[]; inserted: Map<string, string> },
-) {
-  const lost = input.toInsert.filter((row) => !input.inserted.has(row.event.idempotencyKey)).map((row) => row.event.idempotencyKey);
-  const winners =
-    lost.length === 0
-      ? new Map<string, string>()
-      : new Map(
-          (await tx.usageEvent.findMany({ where: { tenantId: input.tenantId, idempotencyKey: { in: lost } }, select: { id: true, idempotencyKey: true } })).map(
-            (e) => [e.idempotencyKey, e.id],
-          ),
-        );
-  input.outcomes.forEach((outcome, i) => {
-    if (outcome.status === "refused" || outcome.eventId !== "") return;
-    const key = outcome.idempotencyKey;
-    const ours = input.inserted.get(key);
-    if (ours) outcome.eventId = ours;
-    else input.outcomes[i] = { idempotencyKey: key, status: "duplicate", eventId: winners.get(key) ?? "" };
-  });
 }
