@@ -44,6 +44,25 @@ export class ProjectsPage {
     await expect(this.row(name)).toHaveCount(0);
   }
 
+  /** Tries to create a project and expects the refusal at the plan's project limit, with its message. */
+  async createRefusedAtLimit(name: string, message: string) {
+    await this.page.getByLabel("New project name").fill(name);
+    await this.page.getByRole("button", { name: "Create project" }).click();
+    await expect(this.limitBlock).toContainText(message);
+    await expect(this.row(name)).toHaveCount(0);
+  }
+
+  /** The refusal of an action at a plan limit, with the way on (upgrade, credits, whom to ask). */
+  get limitBlock() {
+    return this.page.getByRole("main").getByRole("alert");
+  }
+
+  /** The example metered action on a project; ends with its success notice. */
+  async runAnalysis(project: string) {
+    await this.row(project).getByRole("button", { name: "Run analysis" }).click();
+    await expect(this.row(project).getByRole("status")).toHaveText("Analysis done: 1 API call, 2 AI credits");
+  }
+
   async expectProjects(names: string[]) {
     for (const name of names) await expect(this.row(name)).toBeVisible();
   }

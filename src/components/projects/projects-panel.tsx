@@ -17,15 +17,23 @@ import {
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
+import { ActionErrorAlert, UsageWarnings } from "@/components/usage/limit-notice";
 import type { AppRouter } from "@/server/api/root";
 import { useTRPC } from "@/trpc/react";
 import type { inferRouterOutputs } from "@trpc/server";
 
 type Project = inferRouterOutputs<AppRouter>["projects"]["list"][number];
 
-export function ProjectsPanel({ initial, canCreate, canUpdate, canDelete }: { initial: Project[]; canCreate: boolean; canUpdate: boolean; canDelete: boolean }) {
+interface ProjectAccess {
+  canCreate: boolean;
+  canUpdate: boolean;
+  canDelete: boolean;
+  /** Who is offered the upgrade / credit top-up at a limit (others are told whom to ask). */
+  canManageBilling: boolean;
+}
+
+export function ProjectsPanel({ initial, ...access }: { initial: Project[] } & ProjectAccess) {
   const t = useTranslations("projects");
-  const errorText = useErrorText();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const list = useQuery(trpc.projects.list.queryOptions(undefined, { initialData: initial }));
@@ -42,7 +50,7 @@ export function ProjectsPanel({ initial, canCreate, canUpdate, canDelete }: { in
 
   return (
     <div className="flex flex-col gap-6">
-      {canCreate && (
+      {access.canCreate && (
         <form
           className="flex flex-col gap-2 sm:flex-row sm:items-end"
           onSubmit={(e) => {
@@ -59,7 +67,8 @@ export function ProjectsPanel({ initial, canCreate, canUpdate, canDelete }: { in
           </Button>
         </form>
       )}
-      {create.error && <Alert variant="error">{errorText(create.error)}</Alert>}
+      {create.error && <ActionErrorAlert error={create.error} canManageBilling={access.canManageBilling} />}
+      {create.data?.usageWarning && <UsageWarnings warnings={[create.data.usageWarning]} />}
 
       {list.data.length === 0 ? (
         <section className="rounded-lg border border-dashed p-10 text-center">
@@ -69,7 +78,7 @@ export function ProjectsPanel({ initial, canCreate, canUpdate, canDelete }: { in
       ) : (
         <ul aria-label={t("title")} className="divide-y rounded-lg border">
           {list.data.map((project) => (
-            <ProjectRow key={project.id} project={project} canUpdate={canUpdate} canDelete={canDelete} onChanged={invalidate} />
+            <ProjectRow key={project.id} project={project} access={access} onChanged={invalidate} />
           ))}
         </ul>
       )}
@@ -77,9 +86,10 @@ export function ProjectsPanel({ initial, canCreate, canUpdate, canDelete }: { in
   );
 }
 
-function ProjectRow({ project, canUpdate, canDelete, onChanged }: { project: Project; canUpdate: boolean; canDelete: boolean; onChanged: () => Promise<void> }) {
+function ProjectRow({ project, access, onChanged }: { project: Project; access: ProjectAccess; onChanged: () => Promise<void> }) {
   const t = useTranslations("projects");
   const common = useTranslations("common");
+  const usage = useTranslations("usage");
   const format = useFormatter();
   const errorText = useErrorText();
   const trpc = useTRPC();
@@ -87,6 +97,8 @@ function ProjectRow({ project, canUpdate, canDelete, onChanged }: { project: Pro
   const [name, setName] = useState(project.name);
   const rename = useMutation(trpc.projects.rename.mutationOptions({ onSuccess: async () => { setEditing(false); await onChanged(); } }));
   const remove = useMutation(trpc.projects.delete.mutationOptions({ onSuccess: onChanged }));
+  // The example metered action; a fresh request id per click, so only a retry of the same request is deduplicated.
+  const analyse = useMutation(trpc.projects.runAnalysis.mutationOptions());
   const error = rename.error ?? remove.error;
 
   return (
@@ -119,12 +131,17 @@ function ProjectRow({ project, canUpdate, canDelete, onChanged }: { project: Pro
             <p className="text-xs text-muted-foreground">{t("created", { date: format.dateTime(project.createdAt, { dateStyle: "medium" }) })}</p>
           </div>
           <div className="flex shrink-0 gap-2" role="group" aria-label={t("actions", { name: project.name })}>
-            {canUpdate && (
-              <Button variant="outline" size="sm" onClick={() => setEditing(true)}>
-                {t("rename")}
-              </Button>
+            {access.canUpdate && (
+              <>
+                <Button variant="outline" size="sm" disabled={analyse.isPending} onClick={() => analyse.mutate({ id: project.id, requestId: crypto.randomUUID() })}>
+                  {analyse.isPending ? t("analysing") : t("runAnalysis")}
+                </Button>
+                <Button variant="outline" size="sm" onClick={() => setEditing(true)}>
+                  {t("rename")}
+                </Button>
+              </>
             )}
-            {canDelete && (
+            {access.canDelete && (
               <AlertDialog>
                 <AlertDialogTrigger asChild>
                   <Button variant="ghost" size="sm" disabled={remove.isPending}>
@@ -145,6 +162,16 @@ function ProjectRow({ project, canUpdate, canDelete, onChanged }: { project: Pro
         </div>
       )}
       {error && <Alert variant="error">{errorText(error)}</Alert>}
+      {analyse.error && <ActionErrorAlert error={analyse.error} canManageBilling={access.canManageBilling} />}
+      {analyse.data && (
+        <>
+          <Alert variant="success">
+            {/* One analysis is one API call (projects.runAnalysis); the AI credits come with the result. */}
+            {t("analysisDone", { apiCalls: usage("units.api_calls", { count: 1 }), aiCredits: usage("units.ai_credits", { count: analyse.data.aiCredits }) })}
+          </Alert>
+          <UsageWarnings warnings={analyse.data.warnings} />
+        </>
+      )}
     </li>
   );
 }

@@ -21,8 +21,8 @@ export default async function AppLayout({ children, params }: { children: ReactN
 
   const t = await getTranslations("app");
   const active = me.memberships.find((m) => m.tenantId === me.activeTenantId) ?? me.memberships[0];
-  // Only a workspace in dunning needs the viewer's permissions (who gets the portal button).
-  const dunning = active?.tenant.billingState === "past_due" ? await api.tenants.current().catch(() => null) : null;
+  // The viewer's permissions in the active workspace: the Usage link, and who gets the portal button in dunning.
+  const current = active ? await api.tenants.current().catch(() => null) : null;
   return (
     <div className="flex min-h-dvh flex-col">
       <header className="border-b">
@@ -42,6 +42,11 @@ export default async function AppLayout({ children, params }: { children: ReactN
               <Link href="/projects" className="rounded-md px-2 py-1 hover:bg-muted">
                 {t("nav.projects")}
               </Link>
+              {current && can(current.permissions, "usage:read") && (
+                <Link href="/usage" className="rounded-md px-2 py-1 hover:bg-muted">
+                  {t("nav.usage")}
+                </Link>
+              )}
               {active && (
                 <Link href="/settings" className="rounded-md px-2 py-1 hover:bg-muted">
                   {t("nav.settings")}
@@ -55,8 +60,8 @@ export default async function AppLayout({ children, params }: { children: ReactN
           </div>
         </div>
       </header>
-      {active && dunning && (
-        <BillingBanner billingState={active.tenant.billingState} graceEndsAt={active.tenant.graceEndsAt} canManage={can(dunning.permissions, "billing:manage")} />
+      {active?.tenant.billingState === "past_due" && current && (
+        <BillingBanner billingState={active.tenant.billingState} graceEndsAt={active.tenant.graceEndsAt} canManage={can(current.permissions, "billing:manage")} />
       )}
       <main className="mx-auto w-full max-w-5xl flex-1 px-6 py-8">
         {children}

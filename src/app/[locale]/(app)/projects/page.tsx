@@ -26,6 +26,7 @@ export default async function ProjectsPage({ params }: { params: Promise<{ local
         canCreate={can(tenant.permissions, "project:create")}
         canUpdate={can(tenant.permissions, "project:update")}
         canDelete={can(tenant.permissions, "project:delete")}
+        canManageBilling={can(tenant.permissions, "billing:manage")}
       />
     </div>
   );
