@@ -46,7 +46,7 @@ export async function getProjectOrThrow(db: DbTx, input: { tenantId: string; id:
 export async function createProject(
   db: DbTx,
   input: { tenantId: string; actor: UsageActor & { userId: string }; name: string; now: Date },
-): Promise<Project & { usageWarning: UsageWarning | null }> {
+) {
   const project = await db.project.create({
     data: { tenantId: input.tenantId, name: input.name, createdById: input.actor.userId },
     select: projectSelect,
@@ -69,10 +69,9 @@ export async function createProject(
       now: input.now,
     }),
   );
-  return { ...project, usageWarning: usage.status === "counted" ? usage.warning : null };
+  const usageWarning: UsageWarning | null = usage.status === "counted" ? usage.warning : null;
+  return { ...project, usageWarning };
 }
-
-type Project = Awaited<ReturnType<typeof getProjectOrThrow>>;
 
 export const analysisRequestIdSchema = entityIdSchema;
 /** What one analysis of a project costs in AI credits (the example metered action's fixed price). */
@@ -91,7 +90,7 @@ export async function runProjectAnalysis(
 ) {
   await getProjectOrThrow(db, { tenantId: input.tenantId, id: input.id });
   const key = (metric: string) => `project-analysis:${input.id}:${input.requestId}:${metric}`;
-  const [apiCall, aiCredits] = (
+  const outcomes = (
     await recordUsageBatch(db, {
       tenantId: input.tenantId,
       actor: input.actor,
@@ -102,7 +101,7 @@ export async function runProjectAnalysis(
       ],
     })
   ).map(assertNotRefused);
-  const counted = [apiCall!, aiCredits!].flatMap((o) => (o.status === "counted" ? [o] : []));
+  const counted = outcomes.flatMap((o) => (o.status === "counted" ? [o] : []));
   return {
     projectId: input.id,
     requestId: input.requestId,
