@@ -25,6 +25,7 @@ import { CURRENT_POLICY_VERSION } from "@/server/domain/privacy/consents";
 import { normalizeRolePermissions } from "@/server/domain/rbac/iam-roles";
 import { builtInRoles, isBuiltInRole } from "@/server/domain/rbac/permissions";
 import { seedBillingHistory } from "@/server/domain/seed/billing-history";
+import { seedUsageHistory, type UsageHistoryTarget } from "@/server/domain/seed/usage-history";
 import {
   DEMO_PASSWORD,
   DEMO_TOTP_SECRET,
@@ -356,6 +357,25 @@ export async function seed(db: Db, opts: { now?: Date; authSecret?: string } = {
     now,
   );
   if (billing.events > 0) created.billing_payment_events = billing.events;
+
+  const usageTargets: UsageHistoryTarget[] = [];
+  for (const p of personas) {
+    if (!p.tenant?.usage) continue;
+    const tenantId = tenantIds.get(p.key)!;
+    const [members, projects] = await Promise.all([
+      db.tenantMember.findMany({ where: { tenantId }, orderBy: { createdAt: "asc" }, select: { userId: true, memberType: true } }),
+      db.project.findMany({ where: { tenantId, deletedAt: null }, orderBy: { createdAt: "asc" }, select: { id: true } }),
+    ]);
+    usageTargets.push({
+      tenantId,
+      plan: p.tenant.plan,
+      actors: members.map((m) => ({ userId: m.userId, type: m.memberType })),
+      projectIds: projects.map((x) => x.id),
+      usage: p.tenant.usage,
+    });
+  }
+  const usageEvents = await seedUsageHistory(db, usageTargets, now);
+  if (usageEvents > 0) created.usage_events = usageEvents;
 
   return { personas: personas.length, created, updated, ms: Date.now() - started };
 }

@@ -235,6 +235,27 @@ describe("seed", () => {
     expect(await prisma.job.count({ where: { name: "payments-simulator.deliver", status: { not: "succeeded" } } })).toBe(0);
   });
 
+  it("gives Northwind and Quillby this month's usage; Quillby is out of credits and at its limits", async () => {
+    const periodStart = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), 1));
+    const sum = async (tenantId: string, metric: string) =>
+      (await prisma.usageEvent.aggregate({ where: { tenantId, metric, occurredAt: { gte: periodStart } }, _sum: { units: true } }))._sum.units;
+    const paid = await tenantOf("paid");
+    expect(await sum(paid.id, "api_calls")).toBe(37_500); // 75% of Pro's 50,000
+    expect(await sum(paid.id, "ai_credits")).toBe(500);
+    // The guest's actions are counted under the guest.
+    const guest = await prisma.user.findUniqueOrThrow({ where: { email: getPersona("guest").email } });
+    expect(await prisma.usageEvent.count({ where: { tenantId: paid.id, actorUserId: guest.id, actorType: "guest" } })).toBeGreaterThan(0);
+    expect(await prisma.usageAlert.count({ where: { tenantId: paid.id } })).toBe(0);
+
+    const quillby = await tenantOf("outOfCredits");
+    expect(await sum(quillby.id, "api_calls")).toBe(1_000);
+    expect(await sum(quillby.id, "ai_credits")).toBe(50);
+    expect((await prisma.tenantCreditLedger.aggregate({ where: { tenantId: quillby.id }, _sum: { amount: true } }))._sum.amount).toBe(0);
+    expect(await prisma.tenantCreditLedger.count({ where: { tenantId: quillby.id, kind: "consume" } })).toBe(1);
+    const alerts = await prisma.usageAlert.findMany({ where: { tenantId: quillby.id }, orderBy: [{ metric: "asc" }, { threshold: "asc" }] });
+    expect(alerts.map((a) => `${a.metric}:${a.threshold}`)).toEqual(["ai_credits:80", "ai_credits:100", "api_calls:80", "api_calls:100"]);
+  });
+
   it("gives ids the app's validators accept (projects are UUIDs)", async () => {
     const ids = (await prisma.project.findMany({ select: { id: true } })).map((p) => p.id);
     for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);

@@ -85,6 +85,17 @@ export interface DemoBilling {
   creditPacks?: readonly { pack: "credits-1k" | "credits-5k" | "credits-20k"; boughtDaysAgo: number }[];
 }
 
+/**
+ * Usage this month as a share of the plan's limit (so the story holds on any day of the month), spread over
+ * the days from the 1st to today (a daily chart) and the tenant's people in turn (guests included).
+ */
+export interface DemoUsage {
+  apiCallsShare: number;
+  aiCreditsShare: number;
+  /** Credits granted that many days ago and spent in full through the credit ledger: the tenant is out of credits. */
+  spentGrant?: { credits: number; grantedDaysAgo: number };
+}
+
 /** The tenant a persona owns. Dates are relative to the time of seeding. */
 export interface DemoTenant {
   name: string;
@@ -97,6 +108,7 @@ export interface DemoTenant {
   graceEndsInDays?: number;
   projects: readonly DemoProject[];
   billing?: DemoBilling;
+  usage?: DemoUsage;
   roles?: readonly DemoCustomRole[];
   teams?: readonly DemoTeam[];
   invitations?: readonly DemoInvitation[];
@@ -150,6 +162,7 @@ const tenants = {
     slug: "northwind-analytics",
     plan: "pro",
     billingState: "active",
+    usage: { apiCallsShare: 0.75, aiCreditsShare: 0.5 },
     billing: {
       subscription: { plan: "pro", interval: "monthly", startedDaysAgo: 75, renewedDaysAgo: [45, 15] },
       creditPacks: [
@@ -193,13 +206,14 @@ const tenants = {
     billing: { subscription: { plan: "pro", interval: "monthly", startedDaysAgo: 20, canceledDaysAgo: 2 } },
     projects: [{ name: "Online ordering" }, { name: "Seasonal menu" }],
   },
-  // Out of credits: the credit ledger (tenant_credit_ledgers) arrives with the credits issue; until then
-  // this is an ordinary active starter tenant, and the seed will give it grants fully consumed.
+  // Out of credits: its monthly AI allowance and a 100-credit grant are spent, and its API calls are at
+  // Starter's limit, so AI actions and API calls are refused with the upgrade / top-up path.
   outOfCredits: {
     name: "Quillby AI",
     slug: "quillby-ai",
     plan: "starter",
     billingState: "active",
+    usage: { apiCallsShare: 1, aiCreditsShare: 1, spentGrant: { credits: 100, grantedDaysAgo: 20 } },
     projects: [{ name: "Support reply drafts" }, { name: "Blog post generator" }, { name: "Product descriptions" }],
   },
 } as const satisfies Record<string, DemoTenant>;
