@@ -22,7 +22,7 @@ const BENCH_DB = "saas_bench";
 const SINGLE_EVENTS = Number(process.env.BENCH_SINGLE ?? 500);
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 10);
 const BATCH_SIZE = 1_000;
-const CONCURRENCY = 8;
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 
 const fmt = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 0 });
 const ms = (n: number) => `${n.toFixed(2)} ms`;
