@@ -46,11 +46,14 @@ test.describe("Platform jobs page", () => {
     // Only what the status allows: a failed job can be retried, not canceled.
     await expect(row.getByRole("button", { name: "Cancel" })).toHaveCount(0);
 
+    // The runner may fail the retried job again at once with a new last error, and the list filtered by
+    // the old error then drops the row: keep its link.
+    const details = await jobs.detailsLink(row);
     await jobs.retry(row);
 
     // The state changed (max attempts raised by one so the runner runs it again, queued or run since),
     // and the console shows who retried it.
-    await jobs.openDetails(row);
+    await jobs.openDetails(details);
     await jobs.expectDetail({
       name: "notifications.deliver",
       payload: '"outboxId"',

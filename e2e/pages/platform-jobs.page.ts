@@ -56,8 +56,15 @@ export class PlatformJobsPage {
     return { attempts: Number(match[1]), max: Number(match[2]) };
   }
 
-  async openDetails(row: Locator) {
-    await row.getByRole("rowheader").getByRole("link").click();
+  /** The job's detail page link, read while the row is on screen (a filtered list may drop it later). */
+  async detailsLink(row: Locator): Promise<string> {
+    const href = await row.getByRole("rowheader").getByRole("link").getAttribute("href");
+    if (!href) throw new Error("The job row has no detail link");
+    return href;
+  }
+
+  async openDetails(link: string) {
+    await this.page.goto(link);
     await expect(this.page).toHaveURL(/\/platform\/jobs\/[0-9a-f-]{36}$/);
   }
 

@@ -2,7 +2,13 @@ import { z } from "zod";
 import { localeFromHeaders } from "@/i18n/locale-from-request";
 import { locales, type Locale } from "@/i18n/routing";
 import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
-import { creditPackCheckoutInputSchema, planCheckoutInputSchema, startCreditPackCheckout, startPlanCheckout } from "@/server/domain/billing/checkout";
+import {
+  checkoutOutcome,
+  creditPackCheckoutInputSchema,
+  planCheckoutInputSchema,
+  startCreditPackCheckout,
+  startPlanCheckout,
+} from "@/server/domain/billing/checkout";
 import { openCustomerPortal } from "@/server/domain/billing/customers";
 import { getBillingOverview } from "@/server/domain/billing/overview";
 import { billingPageUrl } from "@/server/domain/billing/provider-calls";
@@ -36,6 +42,11 @@ export const billingRouter = createTRPCRouter({
   overview: tenantProcedure("billing:read").query(({ ctx }) =>
     getBillingOverview(ctx.db, { tenant: ctx.tenant, providerName: paymentProvider.name }),
   ),
+
+  /** Back from a hosted checkout: has the provider confirmed it yet? "unknown": not a checkout of this workspace. */
+  checkoutStatus: tenantProcedure("billing:read")
+    .input(z.object({ sessionId: z.string().trim().min(1).max(200) }))
+    .query(async ({ ctx, input }) => ({ outcome: (await checkoutOutcome(ctx.db, { tenantId: ctx.tenant.id, sessionId: input.sessionId })) ?? "unknown" })),
 
   /** A hosted checkout for a paid plan -> { url } to redirect to. */
   checkout: manageBilling.input(planCheckoutInputSchema.extend(returnLocale.shape)).mutation(({ ctx, input }) =>

@@ -155,3 +155,31 @@ async function openCheckout(
     { timeout: PROVIDER_TRANSACTION_TIMEOUT_MS },
   );
 }
+
+export type CheckoutOutcome = "pending" | "succeeded" | "failed";
+
+/**
+ * What the provider has confirmed for a checkout this tenant opened, from the processed webhooks that carry
+ * its checkoutId: a plan is confirmed by its subscription.active (that is what changes the plan), a credit
+ * pack by its payment.succeeded; a payment.failed is a decline. null: no such checkout for this tenant.
+ */
+export async function checkoutOutcome(db: Db, input: { tenantId: string; sessionId: string }): Promise<CheckoutOutcome | null> {
+  const checkout = await db.billingCheckout.findFirst({
+    where: { tenantId: input.tenantId, providerSessionId: input.sessionId },
+    select: { id: true, kind: true },
+  });
+  if (!checkout) return null;
+  const confirming = checkout.kind === "subscription" ? ["subscription.active", "subscription.renewed"] : ["payment.succeeded"];
+  const events = await db.billingPaymentEvent.findMany({
+    where: {
+      tenantId: input.tenantId,
+      status: "processed",
+      type: { in: [...confirming, "payment.failed"] },
+      payload: { path: ["data", "metadata", "checkoutId"], equals: checkout.id },
+    },
+    orderBy: { receivedAt: "desc" },
+    select: { type: true },
+  });
+  if (events.some((e) => confirming.includes(e.type))) return "succeeded";
+  return events.length > 0 ? "failed" : "pending";
+}

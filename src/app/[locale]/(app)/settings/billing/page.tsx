@@ -15,13 +15,22 @@ export async function generateMetadata() {
   return { title: (await getTranslations("settings.nav"))("billing") };
 }
 
-type Search = { checkout?: string; interval?: string };
+type Search = { checkout?: string; session_id?: string; interval?: string };
+
+/** The notice after the hosted checkout: "confirmed"/"failed" after the reload, else what the provider has confirmed so far. */
+async function checkoutReturn(search: Search, api: Awaited<ReturnType<typeof getServerApi>>) {
+  if (search.checkout === "confirmed") return "succeeded";
+  if (search.checkout === "failed") return "failed";
+  if (search.checkout !== "succeeded" || !search.session_id) return null;
+  const { outcome } = await api.billing.checkoutStatus({ sessionId: search.session_id }).catch(() => ({ outcome: "unknown" as const }));
+  return outcome === "unknown" ? null : outcome;
+}
 
 export default async function BillingPage({ params, searchParams }: { params: Promise<{ locale: string }>; searchParams: Promise<Search> }) {
   setRequestLocale((await params).locale);
   const search = await searchParams;
   const api = await getServerApi();
-  const [tenant, overview] = await Promise.all([api.tenants.current(), api.billing.overview()]);
+  const [tenant, overview, returned] = await Promise.all([api.tenants.current(), api.billing.overview(), checkoutReturn(search, api)]);
   const canManage = can(tenant.permissions, "billing:manage");
   const t = await getTranslations("billing.page");
   const format = await getFormatter();
@@ -55,9 +64,9 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
   return (
     <>
       <h1 className="text-2xl font-semibold">{t("title")}</h1>
-      {search.checkout === "succeeded" && <CheckoutReturnNotice lastPaymentId={overview.payments[0]?.id ?? null} />}
-      {search.checkout === "confirmed" && <Alert variant="success">{t("checkoutReturn.confirmed")}</Alert>}
-      {search.checkout === "failed" && <Alert variant="error">{t("checkoutReturn.failed")}</Alert>}
+      {returned === "pending" && search.session_id && <CheckoutReturnNotice sessionId={search.session_id} />}
+      {returned === "succeeded" && <Alert variant="success">{t("checkoutReturn.confirmed")}</Alert>}
+      {returned === "failed" && <Alert variant="error">{t("checkoutReturn.failed")}</Alert>}
 
       <SettingsSection title={t("current.title")}>
         <div className="flex flex-wrap items-center gap-3">
