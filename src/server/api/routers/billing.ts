@@ -19,6 +19,7 @@ import {
   changeSubscriptionPlan,
 } from "@/server/domain/billing/subscription-actions";
 import { isPlanId, plans } from "@/server/domain/plans/plans";
+import { entityIdSchema } from "@/server/domain/validation";
 import { paymentProvider } from "@/server/providers/payments";
 
 /** The page's language for the provider's return link; the NEXT_LOCALE cookie / Accept-Language when omitted. */
@@ -45,7 +46,7 @@ export const billingRouter = createTRPCRouter({
 
   /** Back from a hosted checkout: has the provider confirmed it yet? "unknown": not a checkout of this workspace. */
   checkoutStatus: tenantProcedure("billing:read")
-    .input(z.object({ sessionId: z.string().trim().min(1).max(200) }))
+    .input(z.object({ sessionId: entityIdSchema }))
     .query(async ({ ctx, input }) => ({ outcome: (await checkoutOutcome(ctx.db, { tenantId: ctx.tenant.id, sessionId: input.sessionId })) ?? "unknown" })),
 
   /** A hosted checkout for a paid plan -> { url } to redirect to. */
