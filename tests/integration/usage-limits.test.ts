@@ -161,7 +161,7 @@ describe("ai_credits (monthly allowance, then purchased credits)", () => {
     const second = await owner.caller.projects.runAnalysis({ id: project.id, requestId: "req-2" });
     expect(second).toMatchObject({ duplicate: false, purchasedCreditsUsed: 2 });
     const retried = await owner.caller.projects.runAnalysis({ id: project.id, requestId: "req-2" });
-    expect(retried).toEqual({ projectId: project.id, requestId: "req-2", duplicate: true, aiCredits: 2, purchasedCreditsUsed: 0, warnings: [] });
+    expect(retried).toEqual({ projectId: project.id, requestId: "req-2", duplicate: true, apiCalls: 1, aiCredits: 2, purchasedCreditsUsed: 0, warnings: [] });
 
     const consumed = await prisma.tenantCreditLedger.findMany({ where: { tenantId: owner.tenantId, kind: "consume" }, orderBy: { createdAt: "asc" } });
     expect(consumed.map((e) => [e.lotId, e.amount])).toEqual([

@@ -18,13 +18,15 @@ interface Props {
   hasLiveSubscription: boolean;
   canManage: boolean;
   initialInterval: BillingInterval;
+  /** The plan the visitor picked on the pricing page (?plan=), outlined. */
+  highlight?: string;
 }
 
 /**
  * Paid plans per interval. Without a live subscription a choice opens the hosted checkout; with one it
  * changes the plan at the provider (the new plan shows once the provider's webhook arrives).
  */
-export function PlanChooser({ plans, hasLiveSubscription, canManage, initialInterval }: Props) {
+export function PlanChooser({ plans, hasLiveSubscription, canManage, initialInterval, highlight }: Props) {
   const t = useTranslations("billing.page.plans");
   const errorText = useErrorText();
   const format = useFormatter();
@@ -54,7 +56,11 @@ export function PlanChooser({ plans, hasLiveSubscription, canManage, initialInte
           .map((p) => {
             const key = `${p.planId}:${p.interval}`;
             return (
-              <li key={key} className="flex flex-col gap-2 rounded-md border p-4" aria-label={p.name}>
+              <li
+                key={key}
+                className={p.planId === highlight && p.change !== "current" ? "flex flex-col gap-2 rounded-md border-2 border-primary p-4" : "flex flex-col gap-2 rounded-md border p-4"}
+                aria-label={p.name}
+              >
                 <div className="flex items-center justify-between">
                   <span className="font-medium">{p.name}</span>
                   {p.change === "current" && <Badge variant="info">{t("current")}</Badge>}

@@ -166,8 +166,10 @@ function ProjectRow({ project, access, onChanged }: { project: Project; access: 
       {analyse.data && (
         <>
           <Alert variant="success">
-            {/* One analysis is one API call (projects.runAnalysis); the AI credits come with the result. */}
-            {t("analysisDone", { apiCalls: usage("units.api_calls", { count: 1 }), aiCredits: usage("units.ai_credits", { count: analyse.data.aiCredits }) })}
+            {t("analysisDone", {
+              apiCalls: usage("units.api_calls", { count: analyse.data.apiCalls }),
+              aiCredits: usage("units.ai_credits", { count: analyse.data.aiCredits }),
+            })}
           </Alert>
           <UsageWarnings warnings={analyse.data.warnings} />
         </>

@@ -74,11 +74,12 @@ export async function createProject(
 }
 
 export const analysisRequestIdSchema = entityIdSchema;
-/** What one analysis of a project costs in AI credits (the example metered action's fixed price). */
+/** What one analysis of a project costs (the example metered action's fixed price). */
+export const ANALYSIS_API_CALLS = 1;
 export const ANALYSIS_AI_CREDITS = 2;
 
 /**
- * The example metered action: analysing a project is one API call and ANALYSIS_AI_CREDITS AI credits,
+ * The example metered action: analysing a project is ANALYSIS_API_CALLS API call and ANALYSIS_AI_CREDITS AI credits,
  * attributed to the actor (a guest's usage is the guest's). `requestId` names the request: a retry with
  * the same id counts nothing again and reports `duplicate`. Either both are counted or, on a refusal
  * (LIMIT_REACHED: the API call limit, or AI credits beyond the allowance without purchased credits),
@@ -96,7 +97,7 @@ export async function runProjectAnalysis(
       actor: input.actor,
       now: input.now,
       events: [
-        { metric: "api_calls", units: 1, idempotencyKey: key("api_calls"), projectId: input.id },
+        { metric: "api_calls", units: ANALYSIS_API_CALLS, idempotencyKey: key("api_calls"), projectId: input.id },
         { metric: "ai_credits", units: ANALYSIS_AI_CREDITS, idempotencyKey: key("ai_credits"), projectId: input.id },
       ],
     })
@@ -106,6 +107,7 @@ export async function runProjectAnalysis(
     projectId: input.id,
     requestId: input.requestId,
     duplicate: counted.length === 0,
+    apiCalls: ANALYSIS_API_CALLS,
     aiCredits: ANALYSIS_AI_CREDITS,
     /** Purchased credits this run drew on (beyond the plan's monthly allowance). */
     purchasedCreditsUsed: counted.reduce((sum, o) => sum + o.creditsUsed, 0),

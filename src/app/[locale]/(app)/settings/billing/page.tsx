@@ -15,7 +15,7 @@ export async function generateMetadata() {
   return { title: (await getTranslations("settings.nav"))("billing") };
 }
 
-type Search = { checkout?: string; session_id?: string; interval?: string };
+type Search = { checkout?: string; session_id?: string; interval?: string; plan?: string };
 
 /** The notice after the hosted checkout: "confirmed"/"failed" after the reload, else what the provider has confirmed so far. */
 async function checkoutReturn(search: Search, api: Awaited<ReturnType<typeof getServerApi>>) {
@@ -93,6 +93,7 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
           hasLiveSubscription={overview.hasLiveSubscription}
           canManage={canManage}
           initialInterval={search.interval === "yearly" || plan.interval === "yearly" ? "yearly" : "monthly"}
+          highlight={search.plan}
         />
       </SettingsSection>
 
