@@ -1,5 +1,7 @@
 import { Text } from "@react-email/components";
 import type { Locale } from "@/i18n/routing";
+import type { OverrunStrategy } from "@/server/domain/plans/plans";
+import type { UsageMetric } from "@/server/domain/usage/metrics";
 import { EmailLayout } from "./components/email-layout";
 import { formatNumber } from "./components/format";
 import { emailTranslator } from "./translator";
@@ -7,18 +9,26 @@ import { emailTranslator } from "./translator";
 export interface UsageWarningProps {
   locale: Locale;
   tenantName: string;
-  /** What is metered, already in the recipient's language ("API calls"). */
-  metric: string;
+  /** What is metered; named in the recipient's language here. */
+  metric: UsageMetric;
   used: number;
   limit: number;
   /** 80: approaching the limit; 100: reached. */
   percent: 80 | 100;
+  /** What happens beyond the limit (the plan's overrun strategy for this metric). */
+  strategy: OverrunStrategy;
   url: string;
 }
 
-export default function UsageWarning({ locale, tenantName, metric, used, limit, percent, url }: UsageWarningProps) {
+export default function UsageWarning({ locale, tenantName, metric, used, limit, percent, strategy, url }: UsageWarningProps) {
   const t = emailTranslator(locale);
-  const args = { tenant: tenantName, metric, percent: String(percent), used: formatNumber(locale, used), limit: formatNumber(locale, limit) };
+  const args = {
+    tenant: tenantName,
+    metric: t(`usageWarning.metrics.${metric}`),
+    percent: String(percent),
+    used: formatNumber(locale, used),
+    limit: formatNumber(locale, limit),
+  };
   return (
     <EmailLayout
       lang={locale}
@@ -28,7 +38,7 @@ export default function UsageWarning({ locale, tenantName, metric, used, limit, 
       footer={t("usageWarning.footer", args)}
     >
       <Text>{t("usageWarning.body", args)}</Text>
-      <Text>{percent >= 100 ? t("usageWarning.atLimit") : t("usageWarning.nearLimit")}</Text>
+      <Text>{percent >= 100 ? t(`usageWarning.atLimit.${strategy}`) : t(`usageWarning.nearLimit.${strategy}`)}</Text>
     </EmailLayout>
   );
 }
@@ -36,9 +46,10 @@ export default function UsageWarning({ locale, tenantName, metric, used, limit, 
 UsageWarning.PreviewProps = {
   locale: "en",
   tenantName: "Acme",
-  metric: "API calls",
+  metric: "api_calls",
   used: 8000,
   limit: 10000,
   percent: 80,
+  strategy: "upgrade",
   url: "http://localhost:3000/settings/billing",
 } satisfies UsageWarningProps;

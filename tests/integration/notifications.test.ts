@@ -18,7 +18,15 @@ import { drainJobs } from "../helpers/jobs";
 import { expectTRPCError } from "../helpers/trpc-errors";
 
 const failedData = { tenantName: "Acme", amountMinor: 4900, currency: "EUR", nextAttemptAt: null, graceEndsAt: "2026-12-06T00:00:00.000Z", url: "http://localhost:3000/settings/billing" };
-const usageData = { tenantName: "Acme", metric: "API calls", used: 8000, limit: 10000, percent: 80 as const, url: "http://localhost:3000/settings/billing" };
+const usageData = {
+  tenantName: "Acme",
+  metric: "api_calls" as const,
+  used: 8000,
+  limit: 10000,
+  percent: 80 as const,
+  strategy: "upgrade" as const,
+  url: "http://localhost:3000/settings/billing",
+};
 
 /** A browser's push subscription: a real P-256 key and auth secret, an endpoint nobody calls (local provider). */
 function pushKeys() {

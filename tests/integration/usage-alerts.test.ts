@@ -63,7 +63,7 @@ describe("usage threshold alerts", () => {
         [admin.user.userId, 100],
       ].sort(),
     );
-    expect(sent[0]!.data).toMatchObject({ metric: "API calls", used: 800, limit: 1_000, tenantName: expect.any(String), url: expect.stringContaining("/settings/billing") });
+    expect(sent[0]!.data).toMatchObject({ metric: "api_calls", strategy: "upgrade", used: 800, limit: 1_000, tenantName: expect.any(String), url: expect.stringContaining("/settings/billing") });
 
     // The outbox delivers: one email per recipient and threshold.
     await drainJobs(prisma);

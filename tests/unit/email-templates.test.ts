@@ -29,7 +29,7 @@ const SUBJECTS: Record<string, Record<Locale, string>> = {
   resetPassword: { en: "Reset your password", de: "Setzen Sie Ihr Passwort zurück" },
   invitation: { en: "You have been invited to a workspace", de: "Sie wurden in einen Arbeitsbereich eingeladen" },
   welcome: { en: "Welcome to SaaS Template", de: "Willkommen bei SaaS Template" },
-  usageWarning: { en: "You have used 80% of your API calls limit", de: "Sie haben 80 % Ihres Limits für API calls verbraucht" },
+  usageWarning: { en: "You have used 80% of your API calls limit", de: "Sie haben 80 % Ihres Limits für API-Aufrufe verbraucht" },
   paymentFailed: { en: "Your payment for Acme failed", de: "Ihre Zahlung für Acme ist fehlgeschlagen" },
   paymentReceipt: { en: "Receipt for your payment of €49.00", de: "Beleg für Ihre Zahlung über 49,00\u00a0€" },
   trialEnding: { en: "Your trial of Acme ends in 3 days", de: "Ihre Testphase für Acme endet in 3 Tagen" },
@@ -75,21 +75,26 @@ describe("email templates", () => {
     });
   });
 
-  it("usageWarning says 80% or limit reached depending on the percent prop", async () => {
+  it("usageWarning says 80% or limit reached, what happens beyond it per strategy, and names the metric in the recipient's language", async () => {
     const at80 = await renderEmail("usageWarning", sampleProps("usageWarning", "en"));
     expect(at80.text).toContain("Acme has used 8,000 of 10,000 API calls in this billing period.");
-    expect(at80.text).toContain(en.emails.usageWarning.nearLimit);
-    expect(at80.text).not.toContain(en.emails.usageWarning.atLimit);
+    expect(at80.text).toContain(en.emails.usageWarning.nearLimit.upgrade);
+    expect(at80.text).not.toContain(en.emails.usageWarning.atLimit.upgrade);
 
     const at100 = await renderEmail("usageWarning", sampleProps("usageWarning", "en", { percent: 100, used: 10_000 }));
     expect(at100.subject).toBe("You have reached your API calls limit");
     expect(at100.html).toContain("Limit reached in Acme</h1>");
-    expect(at100.text).toContain(en.emails.usageWarning.atLimit);
+    expect(at100.text).toContain(en.emails.usageWarning.atLimit.upgrade);
 
-    const de100 = await renderEmail("usageWarning", sampleProps("usageWarning", "de", { percent: 100, used: 10_000 }));
-    expect(de100.subject).toBe("Sie haben Ihr Limit für API calls erreicht");
-    expect(de100.text).toContain("Acme hat in diesem Abrechnungszeitraum 10.000 von 10.000 API calls verbraucht.");
-    expect(de100.text).toContain(de.emails.usageWarning.atLimit);
+    // A soft limit: usage continues and is billed, never "blocked".
+    const soft = await renderEmail("usageWarning", sampleProps("usageWarning", "en", { percent: 100, used: 10_000, strategy: "soft" }));
+    expect(soft.text).toContain(en.emails.usageWarning.atLimit.soft);
+    expect(soft.text).not.toMatch(/blocked/);
+
+    const de100 = await renderEmail("usageWarning", sampleProps("usageWarning", "de", { percent: 100, used: 10_000, metric: "ai_credits", strategy: "hard" }));
+    expect(de100.subject).toBe("Sie haben Ihr Limit für KI-Credits erreicht");
+    expect(de100.text).toContain("Acme hat in diesem Abrechnungszeitraum 10.000 von 10.000 KI-Credits verbraucht.");
+    expect(de100.text).toContain(de.emails.usageWarning.atLimit.hard);
   });
 
   it("formats money and dates in the recipient's locale", async () => {

@@ -71,7 +71,7 @@ export const emailTemplates = {
   }),
   usageWarning: entry<UsageWarningProps>({
     element: (p) => <UsageWarning {...p} />,
-    subject: (t, p) => t("usageWarning.subject", { percent: String(p.percent), metric: p.metric }),
+    subject: (t, p) => t("usageWarning.subject", { percent: String(p.percent), metric: t(`usageWarning.metrics.${p.metric}`) }),
     sample: sampleOf(UsageWarning.PreviewProps),
   }),
   paymentFailed: entry<PaymentFailedProps>({

@@ -65,7 +65,7 @@ export async function seedUsageHistory(db: Db, targets: readonly UsageHistoryTar
         });
         const { count } = await tx.usageEvent.createMany({ data: rows, skipDuplicates: true });
         written += count;
-        if (count > 0) await fireUsageAlerts(tx, { tenantId: target.tenantId, metric, used: total, limit, period });
+        if (count > 0) await fireUsageAlerts(tx, { tenantId: target.tenantId, plan: target.plan, metric, used: total, period });
       }
       const grant = target.usage.spentGrant;
       if (grant) {

@@ -1,8 +1,6 @@
-import { defaultLocale } from "@/i18n/routing";
-import { translatorFor } from "@/i18n/translator";
 import type { DbTx } from "@/server/db/client";
 import { billingMailUrl, notifyBillingContacts } from "@/server/domain/billing/billing-notifications";
-import type { UsageMetric, UsagePeriod } from "./metrics";
+import { metricLimit, metricOverrun, type UsageMetric, type UsagePeriod } from "./metrics";
 
 // Threshold alerts: when a metric's usage reaches 80% or 100% of its limit (a gauge: of the live count),
 // one usage_alerts row per tenant, metric, period and threshold (its unique key makes that exact under
@@ -13,16 +11,17 @@ export const ALERT_THRESHOLDS = [80, 100] as const;
 export type AlertThreshold = (typeof ALERT_THRESHOLDS)[number];
 
 /**
- * Records the thresholds `used` has reached in `period` that were not recorded yet, and
+ * Records the thresholds `used` has reached of the plan's limit in `period` that were not recorded yet, and
  * notifies for the highest of them (usage that jumps past both in one step gets one message, at 100%).
  * Call it in the transaction that counted the usage. Returns the thresholds recorded now.
  */
 export async function fireUsageAlerts(
   tx: DbTx,
-  input: { tenantId: string; metric: UsageMetric; used: number; limit: number | null; period: UsagePeriod },
+  input: { tenantId: string; plan: string; metric: UsageMetric; used: number; period: UsagePeriod },
 ): Promise<AlertThreshold[]> {
-  const { limit } = input;
-  if (limit === null || limit <= 0) return [];
+  const limit = metricLimit(input.plan, input.metric);
+  const strategy = metricOverrun(input.plan, input.metric);
+  if (limit === null || strategy === null || limit <= 0) return [];
   const reached = ALERT_THRESHOLDS.filter((threshold) => input.used * 100 >= threshold * limit);
   if (reached.length === 0) return [];
   const created = await tx.usageAlert.createManyAndReturn({
@@ -40,12 +39,18 @@ export async function fireUsageAlerts(
   const highest = created.toSorted((a, b) => b.threshold - a.threshold)[0];
   if (highest) {
     const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: input.tenantId }, select: { name: true } });
-    // One message for every recipient, so the metric is named in the default locale (as billing mail links are).
-    const metric = translatorFor(defaultLocale, "emails")(`usageWarning.metrics.${input.metric}`);
     await notifyBillingContacts(tx, {
       tenantId: input.tenantId,
       event: "usage.warning",
-      data: { tenantName: tenant.name, metric, used: input.used, limit, percent: highest.threshold as AlertThreshold, url: billingMailUrl() },
+      data: {
+        tenantName: tenant.name,
+        metric: input.metric,
+        used: input.used,
+        limit,
+        percent: highest.threshold as AlertThreshold,
+        strategy,
+        url: billingMailUrl(),
+      },
       occurrence: highest.id,
     });
   }

@@ -6,7 +6,7 @@ import { USAGE_MAX_AGE_MS, USAGE_MAX_FUTURE_MS } from "@/server/providers/paymen
 import { fireUsageAlerts } from "./alerts";
 import { availableCredits, consumeCredits, lockCredits } from "./credits";
 import { decideEntitlement, invalidateEntitlements, limitDetails, measureUsage } from "./entitlements";
-import { metricLimit, USAGE_METRIC_NAMES, USAGE_METRICS, usagePeriod, type UsageMetric, type UsagePeriod } from "./metrics";
+import { USAGE_METRIC_NAMES, USAGE_METRICS, usagePeriod, type UsageMetric, type UsagePeriod } from "./metrics";
 import { parseUsageInput } from "./usage-errors";
 
 // Recording metered usage: every metered action reports usage_events rows through here, one call per
@@ -229,7 +229,7 @@ async function countEvents(tx: DbTx, input: Omit<RecordUsageBatchInput, "events"
   }
   for (const tally of tallies.values()) {
     if (!tally.counted) continue;
-    await fireUsageAlerts(tx, { tenantId, metric: tally.metric, used: tally.used, limit: metricLimit(plan, tally.metric), period: tally.period });
+    await fireUsageAlerts(tx, { tenantId, plan, metric: tally.metric, used: tally.used, period: tally.period });
   }
   return outcomes;
 }
