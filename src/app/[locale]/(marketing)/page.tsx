@@ -1,5 +1,5 @@
 import { getTranslations, setRequestLocale } from "next-intl/server";
-import { SiteHeader } from "@/components/site-header";
+import { MarketingHeader } from "@/components/marketing-header";
 import { Button } from "@/components/ui/button";
 import { Link } from "@/i18n/navigation";
 
@@ -10,17 +10,7 @@ export default async function LandingPage({ params }: { params: Promise<{ locale
   const t = await getTranslations("landing");
   return (
     <>
-      <SiteHeader>
-        <Button asChild variant="ghost" size="sm">
-          <Link href="/pricing">{t("nav.pricing")}</Link>
-        </Button>
-        <Button asChild variant="ghost" size="sm">
-          <Link href="/sign-in">{t("nav.signIn")}</Link>
-        </Button>
-        <Button asChild size="sm">
-          <Link href="/sign-up">{t("nav.signUp")}</Link>
-        </Button>
-      </SiteHeader>
+      <MarketingHeader />
       <main className="mx-auto max-w-5xl px-6">
         <section className="py-20 text-center sm:py-28">
           <h1 className="mx-auto max-w-3xl text-4xl font-semibold tracking-tight sm:text-5xl">{t("hero.title")}</h1>

@@ -1,5 +1,5 @@
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
-import { SiteHeader } from "@/components/site-header";
+import { MarketingHeader } from "@/components/marketing-header";
 import { formatMoney } from "@/components/billing/money";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -19,23 +19,12 @@ export default async function PricingPage({
   const interval: BillingInterval = requested === "yearly" ? "yearly" : "monthly";
   const t = await getTranslations("billing.pricing");
   const tPlans = await getTranslations("billing.plans");
-  const tLanding = await getTranslations("landing");
   const format = await getFormatter();
   const money = (price: { amount: number; currency: string }) => formatMoney(format, price);
 
   return (
     <>
-      <SiteHeader>
-        <Button asChild variant="ghost" size="sm">
-          <Link href="/pricing">{tLanding("nav.pricing")}</Link>
-        </Button>
-        <Button asChild variant="ghost" size="sm">
-          <Link href="/sign-in">{tLanding("nav.signIn")}</Link>
-        </Button>
-        <Button asChild size="sm">
-          <Link href="/sign-up">{tLanding("nav.signUp")}</Link>
-        </Button>
-      </SiteHeader>
+      <MarketingHeader />
       <main className="mx-auto max-w-5xl px-6 py-16">
         <h1 className="text-center text-4xl font-semibold tracking-tight">{t("title")}</h1>
         <p className="mx-auto mt-4 max-w-2xl text-center text-muted-foreground">{t("subtitle")}</p>
