@@ -111,3 +111,19 @@ describe("usage threshold alerts", () => {
     ]);
   });
 });
+
+describe("a soft limit (Pro API calls): calls run side by side", () => {
+  it("20 concurrent calls across 80% are all counted; the alert fires once, at the latest with the next event", async () => {
+    await prisma.tenant.update({ where: { id: owner.tenantId }, data: { plan: "pro", billingState: "active" } });
+    const now = new Date();
+    expect((await calls(39_990, now)).status).toBe("counted"); // Pro includes 50,000: 80% is 40,000
+    const outcomes = await Promise.all(Array.from({ length: 20 }, () => calls(1, now)));
+    expect(outcomes.every((o) => o.status === "counted")).toBe(true);
+    expect((await alerts()).length).toBeLessThanOrEqual(1);
+    await calls(1, now);
+    expect(await alerts()).toEqual([{ metric: "api_calls", period: now.toISOString().slice(0, 7), threshold: 80, used: expect.any(Number), limit: 50_000 }]);
+    expect((await warnings()).filter((w) => w.to === owner.userId)).toHaveLength(1);
+    const total = await prisma.usageEvent.aggregate({ where: { tenantId: owner.tenantId, metric: "api_calls" }, _sum: { units: true } });
+    expect(total._sum.units).toBe(39_990 + 20 + 1);
+  });
+});

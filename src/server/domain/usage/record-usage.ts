@@ -6,14 +6,16 @@ import { USAGE_MAX_AGE_MS, USAGE_MAX_FUTURE_MS } from "@/server/providers/paymen
 import { fireUsageAlerts } from "./alerts";
 import { availableCredits, consumeCredits, lockCredits } from "./credits";
 import { decideEntitlement, invalidateEntitlements, limitDetails, measureUsage } from "./entitlements";
-import { USAGE_METRIC_NAMES, USAGE_METRICS, usagePeriod, type UsageMetric, type UsagePeriod } from "./metrics";
+import { metricOverrun, USAGE_METRIC_NAMES, USAGE_METRICS, usagePeriod, type UsageMetric, type UsagePeriod } from "./metrics";
 import { parseUsageInput } from "./usage-errors";
 
 // Recording metered usage: every metered action reports usage_events rows through here, one call per
 // action (a batch for API clients). One transaction per call:
-// 1. lock (tenant, metric) for each metric in the call (pg_advisory_xact_lock, in name order), and the
-//    tenant's credits when a metric's excess is paid with credits: calls that could push the same
-//    metric past its limit run one after the other, so a limit is never overrun by racing calls;
+// 1. lock (tenant, metric) for each metric in the call that a limit can refuse (pg_advisory_xact_lock, in
+//    name order), and the tenant's credits when a metric's excess is paid with credits: calls that could
+//    push the same metric past its limit run one after the other, so a limit is never overrun by racing
+//    calls. A soft limit refuses nothing, so its calls run side by side (a threshold alert they race past
+//    fires with the next event; its unique row keeps it single);
 // 2. an idempotency key already stored is a duplicate (the original event stays the only one counted);
 // 3. each new event is decided by the entitlement rules (entitlements.ts) against the usage measured
 //    inside the transaction plus the events before it in the call: counted (allow / warn) or refused;
@@ -81,6 +83,12 @@ export interface RecordUsageBatchInput {
   now: Date;
 }
 
+/** Whether a limit on `plan` can refuse usage of `metric` (anything but a soft limit, or none): such calls take the lock. */
+function canRefuse(plan: string, metric: UsageMetric): boolean {
+  const strategy = metricOverrun(plan, metric);
+  return (strategy !== null && strategy !== "soft") || USAGE_METRICS[metric].creditsCoverOverage;
+}
+
 /** Serializes usage of one metric in one tenant until the transaction ends (see the steps above). */
 export async function lockUsage(tx: DbTx, tenantId: string, metric: UsageMetric): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`usage:${metric}`}), hashtext(${tenantId}))`;
@@ -124,11 +132,10 @@ interface Tally {
 async function countEvents(tx: DbTx, input: Omit<RecordUsageBatchInput, "events"> & { events: ParsedEvent[] }): Promise<UsageEventOutcome[]> {
   const { tenantId, actor, now, events } = input;
   const metrics = [...new Set(events.map((e) => e.metric))].sort();
-  for (const metric of metrics) await lockUsage(tx, tenantId, metric);
+  const { plan } = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { plan: true } });
+  for (const metric of metrics) if (canRefuse(plan, metric)) await lockUsage(tx, tenantId, metric);
   const paysWithCredits = metrics.some((m) => USAGE_METRICS[m].creditsCoverOverage);
   if (paysWithCredits) await lockCredits(tx, tenantId);
-
-  const { plan } = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { plan: true } });
   const stored = await storedEvents(tx, tenantId, events.map((e) => e.idempotencyKey));
   const projectIds = [...new Set(events.flatMap((e) => (e.projectId ? [e.projectId] : [])))];
   const liveProjects = new Set(
