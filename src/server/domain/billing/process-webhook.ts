@@ -132,14 +132,18 @@ async function applyCreditPackPayment(tx: DbTx, provider: string, tenantId: stri
     skipDuplicates: true,
   });
   const credits = creditPacks[product.packId].credits * Math.max(1, quantity);
+  // Dated when the customer paid (the envelope's time), not when a retry got to it: the ledger's history
+  // and the expiry then agree.
+  const paidAt = new Date(envelope.timestamp);
   const { count } = await tx.tenantCreditLedger.createMany({
     data: [
       {
         tenantId,
         kind: "purchase",
         amount: credits,
-        expiresAt: creditPackExpiresAt(product.packId, new Date(envelope.timestamp)),
+        expiresAt: creditPackExpiresAt(product.packId, paidAt),
         reference: data.payment_id,
+        createdAt: paidAt,
       },
     ],
     skipDuplicates: true,
@@ -168,7 +172,7 @@ async function applyRefund(tx: DbTx, envelope: Envelope): Promise<{ status: "pro
   const share = payment && payment.amountMinor > 0 && typeof amount === "number" ? Math.min(1, amount / payment.amountMinor) : 1;
   const credits = Math.round(purchase.amount * share);
   const { count } = await tx.tenantCreditLedger.createMany({
-    data: [{ tenantId: purchase.tenantId, kind: "refund", amount: -credits, reference: refundId, lotId: purchase.id }],
+    data: [{ tenantId: purchase.tenantId, kind: "refund", amount: -credits, reference: refundId, lotId: purchase.id, createdAt: new Date(envelope.timestamp) }],
     skipDuplicates: true,
   });
   if (payment) {

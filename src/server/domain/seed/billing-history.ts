@@ -69,40 +69,44 @@ export async function seedBillingHistory(db: Db, targets: readonly BillingHistor
     let customer: { email: string; name: string } | { customerId: string } = { email: ownerEmail, name: ownerName };
     const returnUrl = new URL("/settings/billing", env.APP_URL).toString();
 
-    if (billing.subscription) {
-      const s = billing.subscription;
+    // Each step on its day, oldest first, so the inbox receives the story in the order it happened.
+    const steps: { daysAgo: number; run: () => Promise<void> }[] = [];
+    let subscriptionId: string | null = null;
+    const s = billing.subscription;
+    if (s) {
       const productId = productIdFor(s.plan, s.interval);
       if (!productId) throw new Error(`seed: no product id for ${s.plan} ${s.interval}`);
-      const session = await createCheckoutSession(ctxAt(s.startedDaysAgo), {
-        kind: "subscription",
-        productId,
-        quantity: 1,
-        customer,
-        returnUrl,
-        metadata: { tenantId },
+      steps.push({
+        daysAgo: s.startedDaysAgo,
+        run: async () => {
+          const ctx = ctxAt(s.startedDaysAgo);
+          const session = await createCheckoutSession(ctx, { kind: "subscription", productId, quantity: 1, customer, returnUrl, metadata: { tenantId } });
+          const paid = await completeCheckout(ctx, session.sessionId, "pay");
+          customer = { customerId: paid.customerId };
+          subscriptionId = paid.subscriptionId;
+        },
       });
-      const paid = await completeCheckout(ctxAt(s.startedDaysAgo), session.sessionId, "pay");
-      customer = { customerId: paid.customerId };
-      const subscriptionId = paid.subscriptionId!;
-      events += await deliverQueuedEvents(db, secret);
-      for (const daysAgo of s.renewedDaysAgo ?? []) {
-        await renewNow(ctxAt(daysAgo), subscriptionId);
-        events += await deliverQueuedEvents(db, secret);
-      }
-      if (s.renewalFailedDaysAgo !== undefined) {
-        await failRenewal(ctxAt(s.renewalFailedDaysAgo), subscriptionId);
-        events += await deliverQueuedEvents(db, secret);
-      }
-      if (s.canceledDaysAgo !== undefined) {
-        await setCancelAtPeriodEnd(ctxAt(s.canceledDaysAgo), subscriptionId, true);
-        events += await deliverQueuedEvents(db, secret);
-      }
+      for (const daysAgo of s.renewedDaysAgo ?? []) steps.push({ daysAgo, run: async () => void (await renewNow(ctxAt(daysAgo), subscriptionId!)) });
+      const failed = s.renewalFailedDaysAgo;
+      if (failed !== undefined) steps.push({ daysAgo: failed, run: async () => void (await failRenewal(ctxAt(failed), subscriptionId!)) });
+      const canceled = s.canceledDaysAgo;
+      if (canceled !== undefined) steps.push({ daysAgo: canceled, run: async () => void (await setCancelAtPeriodEnd(ctxAt(canceled), subscriptionId!, true)) });
     }
     for (const pack of billing.creditPacks ?? []) {
       const productId = creditPackProductId(pack.pack);
       if (!productId) throw new Error(`seed: no product id for ${pack.pack}`);
-      const session = await createCheckoutSession(ctxAt(pack.boughtDaysAgo), { kind: "topup", productId, quantity: 1, customer, returnUrl, metadata: { tenantId } });
-      customer = { customerId: (await completeCheckout(ctxAt(pack.boughtDaysAgo), session.sessionId, "pay")).customerId };
+      steps.push({
+        daysAgo: pack.boughtDaysAgo,
+        run: async () => {
+          const ctx = ctxAt(pack.boughtDaysAgo);
+          const session = await createCheckoutSession(ctx, { kind: "topup", productId, quantity: 1, customer, returnUrl, metadata: { tenantId } });
+          customer = { customerId: (await completeCheckout(ctx, session.sessionId, "pay")).customerId };
+        },
+      });
+    }
+    // Stable sort: on the same day the subscription's start stays before what follows from it.
+    for (const step of steps.toSorted((a, b) => b.daysAgo - a.daysAgo)) {
+      await step.run();
       events += await deliverQueuedEvents(db, secret);
     }
   }

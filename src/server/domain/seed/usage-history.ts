@@ -19,9 +19,19 @@ export interface UsageHistoryTarget {
   usage: DemoUsage;
 }
 
-/** Splits `total` into `parts` whole numbers that differ by at most one. */
-function spread(total: number, parts: number): number[] {
-  return Array.from({ length: parts }, (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0));
+/** Splits `total` into whole numbers in proportion to `weights` (the remainder goes to the first ones). */
+function spread(total: number, weights: readonly number[]): number[] {
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const parts = weights.map((w) => Math.floor((total * w) / sum));
+  let left = total - parts.reduce((a, b) => a + b, 0);
+  for (let i = 0; left > 0; i = (i + 1) % parts.length, left--) parts[i]! += 1;
+  return parts;
+}
+
+/** A working week's rhythm for the daily chart: quieter weekends, some day-to-day variation. */
+function dayWeight(date: Date): number {
+  const weekend = date.getUTCDay() === 0 || date.getUTCDay() === 6;
+  return (weekend ? 0.35 : 1) * (0.75 + ((date.getUTCDate() * 37) % 50) / 100);
 }
 
 /** Writes each target's usage once (keys seed:usage:<tenant>:<metric>:<day>:<n>); a second run adds nothing. */
@@ -38,7 +48,8 @@ export async function seedUsageHistory(db: Db, targets: readonly UsageHistoryTar
       for (const [metric, share] of shares) {
         const limit = metricLimit(target.plan, metric) ?? 0;
         const total = Math.round(share * limit);
-        const rows = spread(total, days).flatMap((units, day) => {
+        const weights = Array.from({ length: days }, (_, day) => dayWeight(new Date(period.start.getTime() + day * DAY_MS)));
+        const rows = spread(total, weights).flatMap((units, day) => {
           // Days before today at noon UTC; today's share an hour ago (never before the month began).
           const occurredAt =
             day === days - 1
@@ -46,7 +57,7 @@ export async function seedUsageHistory(db: Db, targets: readonly UsageHistoryTar
               : new Date(period.start.getTime() + day * DAY_MS + DAY_MS / 2);
           return units <= 0
             ? []
-            : spread(units, target.actors.length).flatMap((share, i) => {
+            : spread(units, target.actors.map(() => 1)).flatMap((share, i) => {
                 const actor = target.actors[i]!;
                 if (share <= 0) return [];
                 return [

@@ -121,19 +121,19 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
           <table className="mt-2 w-full text-sm" aria-label={t("credits.ledger")}>
             <thead className="text-left text-muted-foreground">
               <tr>
-                <th className="py-1 font-medium">{t("credits.date")}</th>
-                <th className="py-1 font-medium">{t("credits.kind")}</th>
-                <th className="py-1 text-right font-medium">{t("credits.amount")}</th>
-                <th className="py-1 font-medium">{t("credits.expiresAt")}</th>
+                <th className="py-1 pr-4 font-medium">{t("credits.date")}</th>
+                <th className="py-1 pr-4 font-medium">{t("credits.kind")}</th>
+                <th className="py-1 pr-4 text-right font-medium">{t("credits.amount")}</th>
+                <th className="py-1 pr-4 font-medium">{t("credits.expiresAt")}</th>
               </tr>
             </thead>
             <tbody>
               {credits.entries.map((e) => (
                 <tr key={e.id} className="border-t">
-                  <td className="py-1">{date(e.createdAt)}</td>
-                  <td className="py-1">{t(`credits.kinds.${e.kind}`)}</td>
-                  <td className="py-1 text-right tabular-nums">{format.number(e.amount, { signDisplay: "exceptZero" })}</td>
-                  <td className="py-1">{e.expiresAt ? date(e.expiresAt) : "—"}</td>
+                  <td className="py-1 pr-4 pr-4">{date(e.createdAt)}</td>
+                  <td className="py-1 pr-4 pr-4">{t(`credits.kinds.${e.kind}`)}</td>
+                  <td className="py-1 pr-4 text-right tabular-nums">{format.number(e.amount, { signDisplay: "exceptZero" })}</td>
+                  <td className="py-1 pr-4 pr-4">{e.expiresAt ? date(e.expiresAt) : "—"}</td>
                 </tr>
               ))}
             </tbody>
@@ -148,19 +148,19 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
           <table className="w-full text-sm" aria-label={t("payments.title")}>
             <thead className="text-left text-muted-foreground">
               <tr>
-                <th className="py-1 font-medium">{t("payments.date")}</th>
-                <th className="py-1 font-medium">{t("payments.product")}</th>
-                <th className="py-1 font-medium">{t("payments.status")}</th>
-                <th className="py-1 text-right font-medium">{t("payments.amount")}</th>
+                <th className="py-1 pr-4 font-medium">{t("payments.date")}</th>
+                <th className="py-1 pr-4 font-medium">{t("payments.product")}</th>
+                <th className="py-1 pr-4 font-medium">{t("payments.status")}</th>
+                <th className="py-1 pr-4 text-right font-medium">{t("payments.amount")}</th>
               </tr>
             </thead>
             <tbody>
               {overview.payments.map((p) => (
                 <tr key={p.id} className="border-t" data-payment-type={p.type}>
-                  <td className="py-1">{date(p.date)}</td>
-                  <td className="py-1">{p.product?.name ?? "—"}</td>
-                  <td className="py-1">{t(`payments.types.${p.type === "payment.succeeded" ? "succeeded" : p.type === "payment.failed" ? "failed" : "refunded"}`)}</td>
-                  <td className="py-1 text-right tabular-nums">{p.amount !== null && p.currency ? formatMoney(format, { amount: p.amount, currency: p.currency }) : "—"}</td>
+                  <td className="py-1 pr-4 pr-4">{date(p.date)}</td>
+                  <td className="py-1 pr-4 pr-4">{p.product?.name ?? "—"}</td>
+                  <td className="py-1 pr-4 pr-4">{t(`payments.types.${p.type === "payment.succeeded" ? "succeeded" : p.type === "payment.failed" ? "failed" : "refunded"}`)}</td>
+                  <td className="py-1 pr-4 text-right tabular-nums">{p.amount !== null && p.currency ? formatMoney(format, { amount: p.amount, currency: p.currency }) : "—"}</td>
                 </tr>
               ))}
             </tbody>
