@@ -12,3 +12,4 @@ import "@/server/domain/usage/aggregate";
 import "@/server/domain/usage/overage";
 import "@/server/domain/usage/report-usage";
 import "@/server/domain/usage/credit-expiry";
+import "@/server/domain/notifications/purge";
