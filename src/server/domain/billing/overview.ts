@@ -1,5 +1,6 @@
 import { Prisma, type BillingState, type CreditLedgerKind } from "@/generated/prisma/client";
 import type { Db } from "@/server/db/client";
+import { creditBalance, creditLots } from "@/server/domain/usage/credits";
 import {
   BILLING_INTERVALS,
   creditPackProductId,
@@ -80,7 +81,7 @@ export interface BillingOverview {
     balance: number;
     /** Newest first, at most LEDGER_ENTRIES_LIMIT. */
     entries: { id: string; kind: CreditLedgerKind; amount: number; expiresAt: Date | null; createdAt: Date }[];
-    /** Purchases whose credits have not expired yet, soonest first (the amount bought: spending is not attributed to purchases). */
+    /** Lots with an expiry and credits left, soonest first: the credits that will expire unless spent. */
     upcomingExpiries: { id: string; amount: number; expiresAt: Date }[];
   };
 }
@@ -179,21 +180,20 @@ export async function getBillingOverview(
 
   const trialEndsAt = live?.state === "trial" ? live.periodEnd : tenant.billingState === "trial" ? tenant.trialEndsAt : null;
 
-  const customers = await db.billingCustomer.count({ where: { tenantId: tenant.id, provider: input.providerName } });
-  const payments = await listPayments(db, tenant.id, subscription);
-  const sum = await db.tenantCreditLedger.aggregate({ where: { tenantId: tenant.id }, _sum: { amount: true } });
-  const entries = await db.tenantCreditLedger.findMany({
-    where: { tenantId: tenant.id },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: LEDGER_ENTRIES_LIMIT,
-    select: { id: true, kind: true, amount: true, expiresAt: true, createdAt: true },
-  });
-  const expiring = await db.tenantCreditLedger.findMany({
-    where: { tenantId: tenant.id, kind: "purchase", expiresAt: { gt: now } },
-    orderBy: [{ expiresAt: "asc" }, { id: "asc" }],
-    take: UPCOMING_EXPIRIES_LIMIT,
-    select: { id: true, amount: true, expiresAt: true },
-  });
+  // Independent reads: one round trip's wait, not six.
+  const [customers, payments, balance, entries, lots] = await Promise.all([
+    db.billingCustomer.count({ where: { tenantId: tenant.id, provider: input.providerName } }),
+    listPayments(db, tenant.id, subscription),
+    creditBalance(db, tenant.id),
+    db.tenantCreditLedger.findMany({
+      where: { tenantId: tenant.id },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: LEDGER_ENTRIES_LIMIT,
+      select: { id: true, kind: true, amount: true, expiresAt: true, createdAt: true },
+    }),
+    creditLots(db, tenant.id, now),
+  ]);
+  const expiring = lots.flatMap((lot) => (lot.expiresAt ? [{ id: lot.id, amount: lot.remaining, expiresAt: lot.expiresAt }] : [])).slice(0, UPCOMING_EXPIRIES_LIMIT);
 
   return {
     plan: {
@@ -237,9 +237,9 @@ export async function getBillingOverview(
     }),
     payments,
     credits: {
-      balance: sum._sum.amount ?? 0,
+      balance,
       entries,
-      upcomingExpiries: expiring.map((e) => ({ id: e.id, amount: e.amount, expiresAt: e.expiresAt! })),
+      upcomingExpiries: expiring,
     },
   };
 }
