@@ -13,17 +13,21 @@ export type { PaymentProvider } from "./types";
  */
 export const paymentSimulatorEnabled = !env.DODO_PAYMENTS_API_KEY && playgroundEnabled;
 
-const unavailable: PaymentProvider = new Proxy({} as PaymentProvider, {
-  get(_, prop) {
-    if (prop === "name") return "dodo";
-    return () => {
-      throw new PaymentProviderError("Payments are not configured: set DODO_PAYMENTS_API_KEY (see README, Billing)", {
-        retryable: false,
-        provider: "dodo",
-      });
-    };
-  },
-});
+const notConfigured = (): never => {
+  throw new PaymentProviderError("Payments are not configured: set DODO_PAYMENTS_API_KEY (see README, Billing)", {
+    retryable: false,
+    provider: "dodo",
+  });
+};
+const unavailable: PaymentProvider = {
+  name: "dodo",
+  createCheckout: notConfigured,
+  createCustomer: notConfigured,
+  portalLink: notConfigured,
+  changePlan: notConfigured,
+  cancelAtPeriodEnd: notConfigured,
+  reportUsage: notConfigured,
+};
 
 /** Dodo Payments when DODO_PAYMENTS_API_KEY is set, else the local simulator (dev / playground). */
 export const paymentProvider: PaymentProvider = env.DODO_PAYMENTS_API_KEY
