@@ -9,7 +9,7 @@ import { Link, redirect } from "@/i18n/navigation";
 import { isLocale, defaultLocale } from "@/i18n/routing";
 import { can } from "@/server/domain/rbac/permissions";
 import { isSingleTenantMode } from "@/server/domain/tenancy/single-tenant";
-import { getServerApi } from "@/trpc/server";
+import { getCurrentTenant, getServerApi } from "@/trpc/server";
 
 export default async function AppLayout({ children, params }: { children: ReactNode; params: Promise<{ locale: string }> }) {
   const { locale: raw } = await params;
@@ -22,7 +22,7 @@ export default async function AppLayout({ children, params }: { children: ReactN
   const t = await getTranslations("app");
   const active = me.memberships.find((m) => m.tenantId === me.activeTenantId) ?? me.memberships[0];
   // The viewer's permissions in the active workspace: the Usage link, and who gets the portal button in dunning.
-  const current = active ? await api.tenants.current().catch(() => null) : null;
+  const current = active ? await getCurrentTenant() : null;
   return (
     <div className="flex min-h-dvh flex-col">
       <header className="border-b">

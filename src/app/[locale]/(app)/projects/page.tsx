@@ -2,7 +2,7 @@ import { getTranslations, setRequestLocale } from "next-intl/server";
 import { NoTenant } from "@/components/app/no-tenant";
 import { ProjectsPanel } from "@/components/projects/projects-panel";
 import { can } from "@/server/domain/rbac/permissions";
-import { getServerApi } from "@/trpc/server";
+import { getCurrentTenant, getServerApi } from "@/trpc/server";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("projects"))("title") };
@@ -11,7 +11,7 @@ export async function generateMetadata() {
 export default async function ProjectsPage({ params }: { params: Promise<{ locale: string }> }) {
   setRequestLocale((await params).locale);
   const api = await getServerApi();
-  const tenant = await api.tenants.current().catch(() => null);
+  const tenant = await getCurrentTenant();
   if (!tenant) return <NoTenant />;
   const projects = await api.projects.list();
   const t = await getTranslations("projects");

@@ -3,11 +3,10 @@ import type { ReactNode } from "react";
 import { NoTenant } from "@/components/app/no-tenant";
 import { Link } from "@/i18n/navigation";
 import { can } from "@/server/domain/rbac/permissions";
-import { getServerApi } from "@/trpc/server";
+import { getCurrentTenant } from "@/trpc/server";
 
 export default async function SettingsLayout({ children }: { children: ReactNode }) {
-  const api = await getServerApi();
-  const tenant = await api.tenants.current().catch(() => null);
+  const tenant = await getCurrentTenant();
   if (!tenant) return <NoTenant />;
   const t = await getTranslations("settings.nav");
   const items = [

@@ -8,7 +8,7 @@ import { MemberBreakdown, ProjectBreakdown } from "@/components/usage/usage-brea
 import { UsageMeter } from "@/components/usage/usage-meter";
 import { can } from "@/server/domain/rbac/permissions";
 import { isUsageMetric } from "@/server/domain/usage/metrics";
-import { getServerApi } from "@/trpc/server";
+import { getCurrentTenant, getServerApi } from "@/trpc/server";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("usage"))("title") };
@@ -21,7 +21,7 @@ export default async function UsagePage({ params, searchParams }: { params: Prom
   setRequestLocale((await params).locale);
   const { metric } = await searchParams;
   const api = await getServerApi();
-  const tenant = await api.tenants.current().catch(() => null);
+  const tenant = await getCurrentTenant();
   if (!tenant) return <NoTenant />;
   const t = await getTranslations("usage");
   const title = <h1 className="text-2xl font-semibold">{t("title")}</h1>;

@@ -9,7 +9,7 @@ import { PlanChooser } from "@/components/billing/plan-chooser";
 import { SettingsSection } from "@/components/settings/section";
 import { Alert } from "@/components/ui/alert";
 import { can } from "@/server/domain/rbac/permissions";
-import { getServerApi } from "@/trpc/server";
+import { getCurrentTenant, getServerApi } from "@/trpc/server";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("settings.nav"))("billing") };
@@ -30,7 +30,8 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
   setRequestLocale((await params).locale);
   const search = await searchParams;
   const api = await getServerApi();
-  const [tenant, overview, returned] = await Promise.all([api.tenants.current(), api.billing.overview(), checkoutReturn(search, api)]);
+  const [tenant, overview, returned] = await Promise.all([getCurrentTenant(), api.billing.overview(), checkoutReturn(search, api)]);
+  if (!tenant) return null; // the settings layout shows why
   const canManage = can(tenant.permissions, "billing:manage");
   const t = await getTranslations("billing.page");
   const format = await getFormatter();

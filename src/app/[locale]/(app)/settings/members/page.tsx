@@ -1,7 +1,7 @@
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { MembersPanel } from "@/components/settings/members-panel";
 import { can } from "@/server/domain/rbac/permissions";
-import { getServerApi } from "@/trpc/server";
+import { getCurrentTenant, getServerApi } from "@/trpc/server";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("settings.nav"))("members") };
@@ -10,7 +10,8 @@ export async function generateMetadata() {
 export default async function MembersPage({ params }: { params: Promise<{ locale: string }> }) {
   setRequestLocale((await params).locale);
   const api = await getServerApi();
-  const [tenant, me] = await Promise.all([api.tenants.current(), api.me.get()]);
+  const [tenant, me] = await Promise.all([getCurrentTenant(), api.me.get()]);
+  if (!tenant) return null; // the settings layout shows why
   const t = await getTranslations("settings.members");
   return (
     <>

@@ -1,7 +1,7 @@
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { TeamsPanel } from "@/components/settings/teams-panel";
 import { can } from "@/server/domain/rbac/permissions";
-import { getServerApi } from "@/trpc/server";
+import { getCurrentTenant } from "@/trpc/server";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("settings.nav"))("teams") };
@@ -9,7 +9,8 @@ export async function generateMetadata() {
 
 export default async function TeamsPage({ params }: { params: Promise<{ locale: string }> }) {
   setRequestLocale((await params).locale);
-  const tenant = await (await getServerApi()).tenants.current();
+  const tenant = await getCurrentTenant();
+  if (!tenant) return null; // the settings layout shows why
   const t = await getTranslations("settings.teams");
   return (
     <>

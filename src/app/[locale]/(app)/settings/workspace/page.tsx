@@ -1,7 +1,7 @@
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { WorkspaceSettings } from "@/components/settings/workspace-settings";
 import { can } from "@/server/domain/rbac/permissions";
-import { getServerApi } from "@/trpc/server";
+import { getCurrentTenant } from "@/trpc/server";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("settings.nav"))("workspace") };
@@ -9,7 +9,8 @@ export async function generateMetadata() {
 
 export default async function WorkspaceSettingsPage({ params }: { params: Promise<{ locale: string }> }) {
   setRequestLocale((await params).locale);
-  const tenant = await (await getServerApi()).tenants.current();
+  const tenant = await getCurrentTenant();
+  if (!tenant) return null; // the settings layout shows why
   const t = await getTranslations("settings.workspace");
   return (
     <>
