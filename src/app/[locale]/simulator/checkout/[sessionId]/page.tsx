@@ -1,4 +1,5 @@
 import { notFound } from "next/navigation";
+import { formatMoney } from "@/components/billing/money";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
 import { CheckoutForm } from "@/components/simulator/checkout-form";
 import { productLabel } from "@/components/simulator/product-label";
@@ -18,7 +19,7 @@ export default async function SimulatorCheckoutPage({ params }: { params: Promis
   if (!view) notFound();
   const t = await getTranslations("simulator");
   const format = await getFormatter();
-  const money = (amount: number) => format.number(amount / 100, { style: "currency", currency: view.product.currency });
+  const money = (amount: number) => formatMoney(format, { amount, currency: view.product.currency });
   const unitPrice = money(view.product.unitAmount);
   // A trial charges nothing today (see completeCheckout).
   const dueToday = view.trialPeriodDays ? 0 : view.total;

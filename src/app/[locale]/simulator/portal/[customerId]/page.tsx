@@ -1,4 +1,5 @@
 import { notFound } from "next/navigation";
+import { formatMoney } from "@/components/billing/money";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
 import type { ReactNode } from "react";
 import { PortalActionButton } from "@/components/simulator/portal-action-button";
@@ -58,7 +59,7 @@ export default async function SimulatorPortalPage({
   const backUrl = sameOriginReturnUrl(typeof rawReturnUrl === "string" ? rawReturnUrl : undefined, env.APP_URL);
   const t = await getTranslations("simulator");
   const format = await getFormatter();
-  const money = (amount: number, currency: string) => format.number(amount / 100, { style: "currency", currency });
+  const money = (amount: number, currency: string) => formatMoney(format, { amount, currency });
 
   return (
     <div className="flex flex-col gap-6">
