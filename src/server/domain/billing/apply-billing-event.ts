@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { env } from "@/env";
 import type { Db, DbTx } from "@/server/db/client";
+import { inTransaction } from "@/server/db/transaction";
 import { defineJob, enqueue, PermanentJobError } from "@/server/domain/jobs";
 import type { EventData } from "@/server/domain/notifications/events";
 import { DEFAULT_PLAN, findByProductId, isPlanId, plans } from "@/server/domain/plans/plans";
@@ -16,7 +17,7 @@ import {
   type NotificationEvent as BillingNotification,
   type TimeEventKind,
 } from "./state-machine";
-import { inTransaction, lockSubscriptionRow, recordOf } from "./subscription-record";
+import { lockSubscriptionRow, recordOf } from "./subscription-record";
 
 // The one place a billing machine event changes a tenant, whether it came from a webhook
 // (process-webhook.ts) or from one of our timers (the jobs below, the trial sweep): under the row lock

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import type { Db, DbTx } from "@/server/db/client";
+import { inTransaction } from "@/server/db/transaction";
 import { defineJob } from "@/server/domain/jobs";
 import { billingMailUrl, notifyBillingContacts } from "./billing-notifications";
-import { inTransaction, lockSubscriptionRow } from "./subscription-record";
+import { lockSubscriptionRow } from "./subscription-record";
 
 // The reminder a day before a past-due tenant is suspended. Not a state change: the state machine
 // schedules it when a grace period starts, and it only speaks if that grace period is still running.

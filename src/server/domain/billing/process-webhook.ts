@@ -1,11 +1,11 @@
 import { z } from "zod";
 import type { Db, DbTx } from "@/server/db/client";
+import { inTransaction } from "@/server/db/transaction";
 import { Prisma } from "@/generated/prisma/client";
 import { defineJob, PermanentJobError } from "@/server/domain/jobs";
 import { creditPackExpiresAt, creditPacks, findByProductId } from "@/server/domain/plans/plans";
 import { applyBillingEvent } from "./apply-billing-event";
 import { billingEventFromDodo } from "./state-machine";
-import { inTransaction } from "./subscription-record";
 
 // Processes one inbox row (billing_payment_events) written by receive-webhook.ts. Idempotent and
 // order-safe: a finished row is left alone; subscription events go through applyBillingEvent (the state

@@ -1,15 +1,9 @@
-import type { Db, DbTx } from "@/server/db/client";
+import type { DbTx } from "@/server/db/client";
 import type { BillingTenantSubscription } from "@/generated/prisma/client";
 import { BILLING_STATES, type BillingMachineState, type BillingRecord } from "./state-machine";
 
 // Reading a tenant's billing_tenant_subscriptions row as the state machine's record, under a row lock:
 // every writer (webhooks, timers, the trial sweep) serializes on it per tenant.
-
-/** Runs fn in a transaction: a new one on a client, the caller's when db already is one. */
-export async function inTransaction<T>(db: Db | DbTx, fn: (tx: DbTx) => Promise<T>): Promise<T> {
-  if ("$transaction" in db && typeof db.$transaction === "function") return (db as Db).$transaction(fn, { timeout: 15_000 });
-  return fn(db);
-}
 
 function isMachineState(value: string): value is BillingMachineState {
   return (BILLING_STATES as readonly string[]).includes(value);

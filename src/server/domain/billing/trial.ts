@@ -1,11 +1,11 @@
 import { z } from "zod";
 import type { Db, DbTx } from "@/server/db/client";
+import { inTransaction } from "@/server/db/transaction";
 import { defineJob } from "@/server/domain/jobs";
 import { DEFAULT_PLAN } from "@/server/domain/plans/plans";
 import { applyTimeEvent } from "./apply-billing-event";
 import { billingMailUrl, notifyBillingContacts } from "./billing-notifications";
 import { findLiveSubscription, isLiveSubscription } from "./subscription-actions";
-import { inTransaction } from "./subscription-record";
 
 // The hourly trial sweep. Tenants start in billing_state trial with trialEndsAt = sign-up + 14 days and
 // no subscription (provision-tenant.ts); a subscription may also start with a trial of its own. The sweep

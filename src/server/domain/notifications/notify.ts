@@ -1,6 +1,7 @@
 import type { Prisma } from "@/generated/prisma/client";
 import { defaultLocale, type Locale } from "@/i18n/routing";
 import type { Db, DbTx } from "@/server/db/client";
+import { inTransaction } from "@/server/db/transaction";
 import { enqueue } from "@/server/domain/jobs";
 import { deliverNotification } from "./deliver";
 import { getEventDef, type Channel, type EventData, type NotificationEvent } from "./events";
@@ -44,7 +45,7 @@ export async function notify<E extends NotificationEvent>(db: Db | DbTx, input: 
   const def = getEventDef(input.event);
   if (!def) throw new Error(`Unknown notification event "${input.event}"`);
   const run = (tx: DbTx) => writeOutbox(tx, input, def);
-  return "$transaction" in db ? db.$transaction(run) : run(db);
+  return inTransaction(db, run);
 }
 
 async function writeOutbox<E extends NotificationEvent>(

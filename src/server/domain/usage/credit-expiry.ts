@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { DbTx } from "@/server/db/client";
-import { inTransaction } from "@/server/domain/billing/subscription-record";
+import { inTransaction } from "@/server/db/transaction";
 import { defineJob } from "@/server/domain/jobs";
 import { lockCredits } from "./credits";
 

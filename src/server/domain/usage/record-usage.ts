@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Db, DbTx } from "@/server/db/client";
-import { inTransaction } from "@/server/domain/billing/subscription-record";
+import { inTransaction } from "@/server/db/transaction";
 import type { LimitDetails } from "@/server/domain/errors";
 import { USAGE_MAX_AGE_MS, USAGE_MAX_FUTURE_MS } from "@/server/providers/payments/types";
 import { fireUsageAlerts } from "./alerts";
