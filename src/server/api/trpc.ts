@@ -23,11 +23,13 @@ export interface TRPCContextOptions {
   headers: Headers;
   /** Tests pass the session they signed in; requests resolve it from the cookie. */
   session?: AuthSession | null;
+  /** The HTTP response's headers (fetchRequestHandler's createContext): a procedure may set a cookie. Absent for server callers. */
+  resHeaders?: Headers;
 }
 
 export async function createTRPCContext(opts: TRPCContextOptions) {
   const session = opts.session !== undefined ? opts.session : await getAuth().api.getSession({ headers: opts.headers });
-  return { db: prisma, session, headers: opts.headers };
+  return { db: prisma, session, headers: opts.headers, resHeaders: opts.resHeaders };
 }
 export type TRPCContext = Awaited<ReturnType<typeof createTRPCContext>>;
 

@@ -7,7 +7,7 @@ const handler = (req: Request) =>
     endpoint: "/api/trpc",
     req,
     router: appRouter,
-    createContext: () => createTRPCContext({ headers: req.headers }),
+    createContext: ({ resHeaders }) => createTRPCContext({ headers: req.headers, resHeaders }),
     onError({ error, path }) {
       // Expected failures (4xx) are answers, not incidents; only log what is really broken. No inputs: they may hold PII.
       if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path ?? "?"} failed:`, error.cause ?? error);
