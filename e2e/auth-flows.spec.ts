@@ -2,12 +2,12 @@ import { expect, test, uniqueEmail } from "./fixtures";
 import { PasswordResetPage } from "./pages/password-reset.page";
 
 test.describe("Magic link and password reset", () => {
-  test("a seeded user signs in with a magic link from the dev mailbox", async ({ page, signInPage, mailbox, projectsPage, persona }) => {
+  test("a seeded user signs in with a magic link from their inbox", async ({ page, signInPage, mailbox, projectsPage, persona }) => {
     const trial = persona("trial");
+    const requestedAt = new Date();
     await signInPage.open();
     await signInPage.requestMagicLink(trial.email);
-    await mailbox.openFor(trial.email);
-    await mailbox.followLinkIn("Your sign-in link");
+    await mailbox.followLinkInInboxOf(trial.email, "Your sign-in link", requestedAt);
     await expect(page).toHaveURL(/\/projects$/);
     await projectsPage.expectBillingBadge("Trial");
   });
@@ -22,15 +22,14 @@ test.describe("Magic link and password reset", () => {
     const email = uniqueEmail("reset");
     await signUpPage.open();
     await signUpPage.signUp({ name: "Rita Reset", email, password: "first-password-1" });
-    await mailbox.openFor(email);
+    await mailbox.openYours();
     await mailbox.followLinkIn("Verify your email address");
     await expect(page).toHaveURL(/\/projects$/);
     await projectsPage.signOut();
 
     const reset = new PasswordResetPage(page);
     await reset.request(email);
-    await mailbox.openFor(email);
-    await mailbox.followLinkIn("Reset your password");
+    await mailbox.followLinkInInboxOf(email, "Reset your password");
     await reset.chooseNewPassword("second-password-2");
 
     await signInPage.open();

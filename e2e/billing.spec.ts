@@ -22,7 +22,7 @@ test.describe("Billing on the payment simulator", () => {
     await test.step("sign up: a starter workspace in its trial", async () => {
       await signUpPage.open();
       await signUpPage.signUp({ name: "Ada Billing", email, password: "correct-horse-battery" });
-      await mailbox.openFor(email);
+      await mailbox.openYours();
       await mailbox.followLinkIn("Verify your email address");
       await new ProjectsPage(page).expectBillingBadge("Trial");
       await billing.open();

@@ -32,13 +32,12 @@ async function inviteSignUpAndVerify(
   await members.invite(invitee.email, invitee.access, invitee.role);
   await projectsPage.signOut();
 
-  await mailbox.openFor(invitee.email);
-  await mailbox.followLinkIn(INVITATION_SUBJECT);
+  await mailbox.followLinkInInboxOf(invitee.email, INVITATION_SUBJECT);
   await expect(page.getByText(invitee.invitationText)).toBeVisible();
   await page.getByRole("link", { name: "Create an account" }).click();
 
   await signUpPage.signUp({ name: invitee.name, email: invitee.email, password: "correct-horse-battery" });
-  await mailbox.openFor(invitee.email);
+  await mailbox.openYours();
   await mailbox.followLinkIn("Verify your email address");
   await expect(page).toHaveURL(/\/projects$/);
 }

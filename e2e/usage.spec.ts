@@ -18,7 +18,7 @@ test.describe("Usage and plan limits", () => {
     await test.step("sign up: a starter workspace (3 projects)", async () => {
       await signUpPage.open();
       await signUpPage.signUp({ name: "Katherine Usage", email, password: "correct-horse-battery" });
-      await mailbox.openFor(email);
+      await mailbox.openYours();
       await mailbox.followLinkIn("Verify your email address");
       await projectsPage.expectLoaded("Katherine's workspace");
     });

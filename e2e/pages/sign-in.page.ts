@@ -14,9 +14,10 @@ export class SignInPage {
     await this.page.getByRole("button", { name: "Sign in", exact: true }).click();
   }
 
-  async signIn(email: string, password: string) {
+  /** `landsOn`: where the sign-in leads (a ?callbackURL= page); /projects by default. */
+  async signIn(email: string, password: string, landsOn: RegExp = /\/projects$/) {
     await this.attempt(email, password);
-    await expect(this.page).toHaveURL(/\/projects$/);
+    await expect(this.page).toHaveURL(landsOn);
   }
 
   /** The dev-only list of seeded accounts fills the form in one click. */

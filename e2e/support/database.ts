@@ -2,9 +2,17 @@ import pg from "pg";
 import { embeddedDatabaseUrl, withDatabase } from "../../src/server/db/database-url";
 
 // Where the e2e server's database lives (scripts/e2e-server.ts creates it; specs that set up their own
-// rows connect to it): the "saas_e2e" database on DATABASE_URL's server, or on the throw-away embedded
-// PostgreSQL the e2e server starts on port E2E_PORT + 20000 when DATABASE_URL is unset.
-export const E2E_DATABASE = "saas_e2e";
+// rows connect to it): the "saas_e2e" database (E2E_DATABASE overrides the name, so two runs against one
+// server do not drop each other's) on DATABASE_URL's server, or on the throw-away embedded PostgreSQL the
+// e2e server starts on port E2E_PORT + 20000 when DATABASE_URL is unset.
+export const E2E_DATABASE = e2eDatabaseName(process.env.E2E_DATABASE);
+
+function e2eDatabaseName(raw: string | undefined): string {
+  if (!raw) return "saas_e2e";
+  // It is spliced into DROP/CREATE DATABASE: a plain identifier only.
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(raw)) throw new Error(`E2E_DATABASE must be a lowercase identifier (a-z, 0-9, _), got ${JSON.stringify(raw)}`);
+  return raw;
+}
 export const e2ePort = () => Number(process.env.E2E_PORT ?? 3100);
 export const e2eEmbeddedPort = () => e2ePort() + 20000;
 
@@ -31,6 +39,26 @@ export async function cancellationFeedbackOf(ownerEmail: string): Promise<{ reas
       [ownerEmail],
     );
     return rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The newest message with `subject` delivered to `to` (since `since`, when given), or null: the e2e
+ * stand-in for the recipient's own inbox (see DevMailboxPage.followLinkInInboxOf).
+ */
+export async function deliveredMail(to: string, subject: string, since?: Date): Promise<{ id: string; html: string } | null> {
+  const client = new pg.Client({ connectionString: e2eDatabaseUrl() });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ id: string; html: string }>(
+      `SELECT id, html FROM dev_mailbox_messages
+        WHERE "to" = $1 AND subject = $2 AND created_at >= ($3::timestamptz AT TIME ZONE 'UTC')
+        ORDER BY created_at DESC LIMIT 1`,
+      [to.toLowerCase(), subject, since ?? new Date(0)],
+    );
+    return rows[0] ?? null;
   } finally {
     await client.end();
   }

@@ -17,7 +17,8 @@ export interface DemoAccount {
   label: string;
 }
 
-export function SignInForm({ demo }: { demo?: { accounts: DemoAccount[]; password: string } }) {
+/** `callbackPath`: where to land after signing in (a checked app path without locale, see safeCallbackPath); default /projects. */
+export function SignInForm({ demo, callbackPath = "/projects" }: { demo?: { accounts: DemoAccount[]; password: string }; callbackPath?: string }) {
   const t = useTranslations("auth.signIn");
   const td = useTranslations("auth.demo");
   const errorText = useErrorText();
@@ -34,12 +35,12 @@ export function SignInForm({ demo }: { demo?: { accounts: DemoAccount[]; passwor
         router.push("/two-factor");
         return;
       }
-      router.push("/projects");
+      router.push(callbackPath);
       router.refresh();
     },
   });
   const magicLink = useMutation({
-    mutationFn: () => unwrap(authClient.signIn.magicLink({ email, callbackURL: localePath(locale, "/projects") })),
+    mutationFn: () => unwrap(authClient.signIn.magicLink({ email, callbackURL: localePath(locale, callbackPath) })),
   });
   const busy = signIn.isPending || magicLink.isPending;
 

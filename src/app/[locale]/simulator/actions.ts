@@ -1,17 +1,21 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { headers } from "next/headers";
 import { z } from "zod";
 import { env } from "@/env";
 import { prisma } from "@/server/db/client";
+import { canOpenSimulatorCheckout, canOpenSimulatorPortal, signedInUserId } from "@/server/domain/payments-simulator/access";
 import { completeCheckout } from "@/server/domain/payments-simulator/checkout";
 import type { SimulatorContext } from "@/server/domain/payments-simulator/context";
 import { SimulatorError, type SimulatorErrorCode } from "@/server/domain/payments-simulator/errors";
 import { PORTAL_OPERATIONS, runPortalOperation } from "@/server/domain/payments-simulator/portal";
 import { paymentSimulatorEnabled } from "@/server/providers/payments";
 
-// The hosted pages' buttons. Public like the pages (a hosted checkout has no app session): the session
-// or customer id in the link is the credential, and every operation checks what it touches belongs to it.
+// The hosted pages' buttons. Server actions are reachable by POST from anywhere, so each one checks what
+// its page checks (access.ts: the signed-in user manages the billing of the checkout's or customer's
+// tenant; otherwise "not_found", like an unknown id), and every operation checks that what it touches
+// belongs to that checkout or customer.
 
 /** A refusal the page explains in the customer's language. */
 export type SimulatorRefusal = { ok: false; error: SimulatorErrorCode };
@@ -42,6 +46,9 @@ export async function completeCheckoutAction(sessionId: string, outcome: "pay" |
   const ctx = simulatorContext();
   const input = checkoutInput.safeParse({ sessionId, outcome });
   if (!input.success) return { ok: false, error: "invalid_input" };
+  if (!(await canOpenSimulatorCheckout(ctx.db, { userId: await signedInUserId(await headers()), sessionId: input.data.sessionId }))) {
+    return { ok: false, error: "not_found" };
+  }
   return asResult(async () => {
     const { redirectUrl } = await completeCheckout(ctx, input.data.sessionId, input.data.outcome);
     return { ok: true as const, redirectUrl };
@@ -52,6 +59,9 @@ export async function portalAction(customerId: string, operation: string, target
   const ctx = simulatorContext();
   const input = portalInput.safeParse({ customerId, operation, targetId });
   if (!input.success) return { ok: false, error: "invalid_input" };
+  if (!(await canOpenSimulatorPortal(ctx.db, { userId: await signedInUserId(await headers()), customerId: input.data.customerId }))) {
+    return { ok: false, error: "not_found" };
+  }
   return asResult(async () => {
     await runPortalOperation(ctx, input.data.customerId, input.data.operation, input.data.targetId);
     revalidatePath("/[locale]/simulator/portal/[customerId]", "page");

@@ -4,8 +4,9 @@ import type { ReactNode } from "react";
 import { TestModeRibbon } from "@/components/simulator/test-mode-ribbon";
 import { paymentSimulatorEnabled } from "@/server/providers/payments";
 
-// The payment simulator's hosted pages (checkout, customer portal): public like Dodo's, reachable only
-// where the simulator runs (no Dodo API key, development or a playground build).
+// The payment simulator's hosted pages (checkout, customer portal), reachable only where the simulator
+// runs (no Dodo API key, development or a playground build), and each only for the tenant whose billing
+// session opened it (src/server/domain/payments-simulator/access.ts).
 
 export const metadata: Metadata = { robots: { index: false, follow: false } };
 

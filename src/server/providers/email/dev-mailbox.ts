@@ -2,7 +2,10 @@ import { Prisma } from "@/generated/prisma/client";
 import type { DbTx } from "@/server/db/client";
 import type { EmailMessage, EmailProvider } from "./types";
 
-/** The local default: every email is stored and shown at /dev/mailbox, so links are clickable without an account. */
+/**
+ * The local default: every email is stored and shown at /dev/mailbox, so links are clickable without an
+ * account. Who may read which message is decided in src/server/domain/dev-mailbox/access.ts.
+ */
 export function createDevMailboxProvider(opts: { db: DbTx; from: string }): EmailProvider {
   return {
     name: "dev-mailbox",
@@ -34,6 +37,7 @@ export function createDevMailboxProvider(opts: { db: DbTx; from: string }): Emai
   };
 }
 
+/** Every message (or every message to `to`), unscoped: for tests and tools. Pages go through access.ts. */
 export function listDevMailbox(db: DbTx, opts: { to?: string; take?: number } = {}) {
   return db.devMailboxMessage.findMany({
     where: opts.to ? { to: opts.to.toLowerCase() } : {},
@@ -41,8 +45,4 @@ export function listDevMailbox(db: DbTx, opts: { to?: string; take?: number } = 
     take: opts.take ?? 50,
     select: { id: true, to: true, subject: true, createdAt: true },
   });
-}
-
-export function getDevMailboxMessage(db: DbTx, id: string) {
-  return db.devMailboxMessage.findUnique({ where: { id } });
 }

@@ -3,6 +3,7 @@ import { SignInForm } from "@/components/auth/sign-in-form";
 import { Alert } from "@/components/ui/alert";
 import { playgroundEnabled } from "@/env";
 import { Link } from "@/i18n/navigation";
+import { safeCallbackPath } from "@/lib/callback-path";
 import { DEMO_PASSWORD, personas } from "@/server/domain/seed/personas";
 
 export async function generateMetadata() {
@@ -14,10 +15,10 @@ export default async function SignInPage({
   searchParams,
 }: {
   params: Promise<{ locale: string }>;
-  searchParams: Promise<{ error?: string; verified?: string }>;
+  searchParams: Promise<{ error?: string; verified?: string; callbackURL?: string | string[] }>;
 }) {
   setRequestLocale((await params).locale);
-  const { error } = await searchParams;
+  const { error, callbackURL } = await searchParams;
   const t = await getTranslations("auth.signIn");
   const tp = await getTranslations("auth.personas");
   const te = await getTranslations("errors");
@@ -31,7 +32,7 @@ export default async function SignInPage({
         <p className="mt-1 text-sm text-muted-foreground">{t("subtitle")}</p>
       </div>
       {error && <Alert variant="error">{te("INVALID_TOKEN")}</Alert>}
-      <SignInForm demo={demo} />
+      <SignInForm demo={demo} callbackPath={safeCallbackPath(callbackURL) ?? undefined} />
       <p className="text-sm text-muted-foreground">
         {t("noAccount")}{" "}
         <Link href="/sign-up" className="font-medium text-foreground underline-offset-4 hover:underline">

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ResendVerification } from "@/components/auth/resend-verification";
 import { Button } from "@/components/ui/button";
 import { Link } from "@/i18n/navigation";
-import { devMailboxEnabled } from "@/server/providers/email";
+import { devMailboxMode } from "@/server/domain/dev-mailbox/request";
 
 export default async function VerifyEmailPage({
   params,
@@ -20,9 +20,15 @@ export default async function VerifyEmailPage({
     <>
       <h1 className="text-2xl font-semibold">{t("title")}</h1>
       <p className="text-muted-foreground">{email ? t("body", { email }) : t("bodyNoEmail")}</p>
-      {devMailboxEnabled && (
+      {devMailboxMode === "open" && (
         <Button asChild>
           <Link href={email ? { pathname: "/dev/mailbox", query: { to: email } } : "/dev/mailbox"}>{t("openMailbox")}</Link>
+        </Button>
+      )}
+      {/* A playground build: the sign-up's pass cookie shows this browser its own new account's mail there. */}
+      {devMailboxMode === "own" && (
+        <Button asChild>
+          <Link href="/dev/mailbox">{t("openYourMailbox")}</Link>
         </Button>
       )}
       {email && <ResendVerification email={email} />}

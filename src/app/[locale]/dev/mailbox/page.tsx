@@ -1,32 +1,64 @@
+import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
 import { SiteHeader } from "@/components/site-header";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
 import { Link } from "@/i18n/navigation";
 import { prisma } from "@/server/db/client";
-import { listDevMailbox } from "@/server/providers/email/dev-mailbox";
-import { devMailboxEnabled } from "@/server/providers/email";
+import { listMailbox, mailboxAddresses } from "@/server/domain/dev-mailbox/access";
+import { mailboxAccessForRequest } from "@/server/domain/dev-mailbox/request";
 
 export const dynamic = "force-dynamic";
 
+// Who sees what is decided in src/server/domain/dev-mailbox/access.ts: everything in development, only
+// the visitor's own mail in a playground build, nothing (a sign-in prompt) for anonymous visitors there.
 export default async function DevMailboxPage({
   params,
   searchParams,
 }: {
   params: Promise<{ locale: string }>;
-  searchParams: Promise<{ to?: string }>;
+  searchParams: Promise<{ to?: string | string[] }>;
 }) {
-  if (!devMailboxEnabled) notFound();
   setRequestLocale((await params).locale);
+  const access = await mailboxAccessForRequest(await headers());
+  if (!access) notFound();
   const { to } = await searchParams;
-  const messages = await listDevMailbox(prisma, { to: to?.slice(0, 254) });
   const t = await getTranslations("devMailbox");
   const format = await getFormatter();
+
+  if (access.kind === "signedOut") {
+    return (
+      <>
+        <SiteHeader />
+        <main className="mx-auto flex w-full max-w-5xl flex-col items-start gap-4 px-6 py-8">
+          <h1 className="text-2xl font-semibold">{t("ownTitle")}</h1>
+          <p className="text-muted-foreground">{t("signInPrompt")}</p>
+          <Button asChild>
+            <Link href={{ pathname: "/sign-in", query: { callbackURL: "/dev/mailbox" } }}>{t("signIn")}</Link>
+          </Button>
+        </main>
+      </>
+    );
+  }
+
+  const messages = await listMailbox(prisma, access, { to: typeof to === "string" ? to : undefined });
   return (
     <>
       <SiteHeader />
       <main className="mx-auto w-full max-w-5xl px-6 py-8">
-        <h1 className="text-2xl font-semibold">{t("title")}</h1>
-        <p className="mt-1 text-sm text-muted-foreground">{t("subtitle")}</p>
+        {access.kind === "everything" ? (
+          <>
+            <h1 className="text-2xl font-semibold">{t("title")}</h1>
+            <p className="mt-1 text-sm text-muted-foreground">{t("subtitle")}</p>
+            <Alert className="mt-4">{t("developmentOnly")}</Alert>
+          </>
+        ) : (
+          <>
+            <h1 className="text-2xl font-semibold">{t("ownTitle")}</h1>
+            <p className="mt-1 text-sm text-muted-foreground">{t("ownSubtitle", { addresses: mailboxAddresses(access).join(", ") })}</p>
+          </>
+        )}
         {messages.length === 0 ? (
           <p className="mt-8 rounded-lg border border-dashed p-10 text-center text-muted-foreground">{t("empty")}</p>
         ) : (

@@ -1,11 +1,12 @@
+import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
 import { z } from "zod";
 import { SiteHeader } from "@/components/site-header";
 import { Link } from "@/i18n/navigation";
 import { prisma } from "@/server/db/client";
-import { getDevMailboxMessage } from "@/server/providers/email/dev-mailbox";
-import { devMailboxEnabled } from "@/server/providers/email";
+import { findMailboxMessage } from "@/server/domain/dev-mailbox/access";
+import { mailboxAccessForRequest } from "@/server/domain/dev-mailbox/request";
 
 export const dynamic = "force-dynamic";
 
@@ -15,12 +16,14 @@ function linksOf(html: string): string[] {
   return [...new Set(hrefs.filter((h) => /^https?:\/\//.test(h)))];
 }
 
+/** A message the visitor may not read answers 404 like a missing one (access: src/server/domain/dev-mailbox/access.ts). */
 export default async function DevMailboxMessagePage({ params }: { params: Promise<{ locale: string; id: string }> }) {
-  if (!devMailboxEnabled) notFound();
   const { locale, id } = await params;
   setRequestLocale(locale);
+  const access = await mailboxAccessForRequest(await headers());
+  if (!access) notFound();
   if (!z.uuid().safeParse(id).success) notFound();
-  const message = await getDevMailboxMessage(prisma, id);
+  const message = await findMailboxMessage(prisma, access, id);
   if (!message) notFound();
   const t = await getTranslations("devMailbox");
   const format = await getFormatter();

@@ -1,3 +1,4 @@
+import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { formatMoney } from "@/components/billing/money";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
@@ -6,6 +7,7 @@ import { productLabel } from "@/components/simulator/product-label";
 import { Alert } from "@/components/ui/alert";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { prisma } from "@/server/db/client";
+import { canOpenSimulatorCheckout, signedInUserId } from "@/server/domain/payments-simulator/access";
 import { getCheckoutView } from "@/server/domain/payments-simulator/checkout";
 import { paymentSimulatorEnabled } from "@/server/providers/payments";
 
@@ -15,6 +17,8 @@ export default async function SimulatorCheckoutPage({ params }: { params: Promis
   if (!paymentSimulatorEnabled) notFound();
   const { locale, sessionId } = await params;
   setRequestLocale(locale);
+  // Only for whoever may manage the billing of the tenant that opened it (see access.ts); others: 404.
+  if (!(await canOpenSimulatorCheckout(prisma, { userId: await signedInUserId(await headers()), sessionId }))) notFound();
   const view = await getCheckoutView(prisma, sessionId);
   if (!view) notFound();
   const t = await getTranslations("simulator");

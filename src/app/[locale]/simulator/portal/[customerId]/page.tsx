@@ -1,3 +1,4 @@
+import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { formatMoney } from "@/components/billing/money";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
@@ -9,6 +10,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { env } from "@/env";
 import { prisma } from "@/server/db/client";
+import { canOpenSimulatorPortal, signedInUserId } from "@/server/domain/payments-simulator/access";
 import { getPortalView, sameOriginReturnUrl } from "@/server/domain/payments-simulator/portal";
 import { paymentSimulatorEnabled } from "@/server/providers/payments";
 
@@ -53,6 +55,8 @@ export default async function SimulatorPortalPage({
   if (!paymentSimulatorEnabled) notFound();
   const { locale, customerId } = await params;
   setRequestLocale(locale);
+  // Only for whoever may manage the billing of the customer's tenant (see access.ts); others: 404.
+  if (!(await canOpenSimulatorPortal(prisma, { userId: await signedInUserId(await headers()), customerId }))) notFound();
   const view = await getPortalView(prisma, customerId);
   if (!view) notFound();
   const { return_url: rawReturnUrl } = await searchParams;
