@@ -14,7 +14,7 @@ test.describe("Journey 1: sign up without an invitation", () => {
 
     await signUpPage.signUp({ name: "Grace Hopper", email, password: "correct-horse-battery" });
 
-    await mailbox.openFor(email);
+    await mailbox.openYours();
     await mailbox.followLinkIn("Verify your email address");
 
     await expect(page).toHaveURL(/\/projects$/);
