@@ -1,5 +1,6 @@
 import { getAuth } from "@/server/auth";
 import { createTRPCRouter, protectedProcedure, publicProcedure } from "@/server/api/trpc";
+import { issueSignUpMailboxPass } from "@/server/domain/dev-mailbox/request";
 import { signUpInputSchema, signUpWithEmail } from "@/server/domain/identity/sign-up";
 import {
   getNotificationPreferences,
@@ -12,7 +13,12 @@ import { listMemberships } from "@/server/domain/tenancy/memberships";
 export const meRouter = createTRPCRouter({
   signUp: publicProcedure
     .input(signUpInputSchema)
-    .mutation(({ ctx, input }) => signUpWithEmail(ctx.db, getAuth(), input, ctx.headers)),
+    .mutation(async ({ ctx, input }) => {
+      const result = await signUpWithEmail(ctx.db, getAuth(), input, ctx.headers);
+      // Dev mailbox only: this browser may read the NEW account's mail (an existing address was refused above).
+      issueSignUpMailboxPass(ctx.resHeaders, { newUserId: result.userId, email: result.email });
+      return result;
+    }),
 
   get: protectedProcedure.query(async ({ ctx }) => ({
     user: { id: ctx.user.id, name: ctx.user.name, email: ctx.user.email, emailVerified: ctx.user.emailVerified },
