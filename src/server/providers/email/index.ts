@@ -1,4 +1,4 @@
-import { env, playgroundEnabled } from "@/env";
+import { env } from "@/env";
 import { prisma } from "@/server/db/client";
 import { createDevMailboxProvider } from "./dev-mailbox";
 import { createResendEmailProvider } from "./resend";
@@ -11,5 +11,4 @@ export const emailProvider: EmailProvider = env.RESEND_API_KEY
   ? createResendEmailProvider({ apiKey: env.RESEND_API_KEY, from: env.EMAIL_FROM, baseUrl: env.RESEND_BASE_URL })
   : createDevMailboxProvider({ db: prisma, from: env.EMAIL_FROM });
 
-/** The mailbox page exists only while the dev mailbox is the provider, and in production only when asked for. */
-export const devMailboxEnabled = emailProvider.name === "dev-mailbox" && playgroundEnabled;
+// Whether the dev mailbox page exists and whom it shows what: src/server/domain/dev-mailbox/access.ts.
