@@ -32,11 +32,19 @@ test.describe("Journey 1: sign up without an invitation", () => {
     await projectsPage.expectEmpty();
   });
 
-  test("a second sign-up with the same email gets a clear error", async ({ page, signUpPage, persona }) => {
+  test("a sign-up with an address that already has an account looks like any other; the account is untouched", async ({
+    page,
+    signUpPage,
+    signInPage,
+    persona,
+  }) => {
+    // Saying "already exists" would tell anyone which addresses have accounts: the holder gets an email instead.
     const paid = persona("paid");
     await signUpPage.open();
-    await signUpPage.submitExpectingError({ name: "Someone", email: paid.email, password: "another-password" }, "An account with this email already exists");
-    await expect(page).toHaveURL(/\/sign-up$/);
+    await signUpPage.signUp({ name: "Someone", email: paid.email, password: "another-password" });
+    await expect(page).toHaveURL(/\/verify-email\?/);
+    await signInPage.open();
+    await signInPage.signIn(paid.email, paid.password);
   });
 
   test("signing in before verifying the email is refused with a clear message", async ({ page, signUpPage, signInPage }) => {

@@ -5,6 +5,16 @@ import { smsKeys } from "@/server/providers/sms/keys";
 import { jobsKeys } from "@/server/providers/jobs/keys";
 import { paymentsKeys } from "@/server/providers/payments/keys";
 
+/** "example.com,example.org": comma-separated domains, blanks ignored. */
+const emailDomainList = (name: string) =>
+  z
+    .string()
+    .refine(
+      (v) => v.split(",").every((d) => d.trim() === "" || /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/i.test(d.trim())),
+      `${name} must be a comma-separated list of domains, e.g. example.com,example.org`,
+    )
+    .optional();
+
 // The one typed view of the environment. Every provider key is optional: without it the
 // category runs on its local default. Providers declare their own keys next to their code.
 const schema = z.object({
@@ -44,6 +54,18 @@ const schema = z.object({
       "PLATFORM_ADMIN_EMAIL_DOMAINS must be a comma-separated list of domains, e.g. example.com,example.org",
     )
     .optional(),
+  /**
+   * Comma-separated email domains accepted at sign-up and invitation although the built-in list of
+   * disposable-email providers (the mailchecker package) names them ("mailinator.com"). A listed domain
+   * covers its subdomains. See src/server/domain/identity/email-policy.ts.
+   */
+  EMAIL_DOMAIN_ALLOWLIST: emailDomainList("EMAIL_DOMAIN_ALLOWLIST"),
+  /**
+   * Comma-separated email domains refused at sign-up and invitation in addition to that list
+   * ("competitor.example"); subdomains included. Where both lists match an address, the more specific
+   * entry wins, and the denylist on a tie.
+   */
+  EMAIL_DOMAIN_DENYLIST: emailDomainList("EMAIL_DOMAIN_DENYLIST"),
   ...emailKeys,
   ...smsKeys,
   ...pushKeys,

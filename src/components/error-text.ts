@@ -15,6 +15,7 @@ const authCodes: Record<string, string> = {
   INVALID_TOKEN: "INVALID_TOKEN",
   TOKEN_EXPIRED: "INVALID_TOKEN",
   USER_ALREADY_EXISTS: "EMAIL_TAKEN",
+  EMAIL_DOMAIN_NOT_ALLOWED: "EMAIL_DOMAIN_NOT_ALLOWED", // src/server/domain/identity/sign-up-auth-plugin.ts
 };
 
 /** Turns a tRPC or Better Auth error into a sentence in the user's language. */

@@ -10,6 +10,7 @@ import { localeFromHeaders } from "@/i18n/locale-from-request";
 import { translatorFor } from "@/i18n/translator";
 import { resolveAuthSecret } from "@/server/auth-secret";
 import { prisma } from "@/server/db/client";
+import { signUpProtection } from "@/server/domain/identity/sign-up-auth-plugin";
 import { notify } from "@/server/domain/notifications/notify";
 import { recordSignUpConsents, signUpConsentsSchema } from "@/server/domain/privacy/consents";
 import { rolePermissions, statements } from "@/server/domain/rbac/permissions";
@@ -78,6 +79,9 @@ function createAuth() {
       minPasswordLength: 8,
       maxPasswordLength: 128,
       revokeSessionsOnPasswordReset: true,
+      // An existing address gets a made-up user (requireEmailVerification turns that on), which must look
+      // exactly like a new one: Better Auth leaves the admin plugin's default role out of it (role: null).
+      customSyntheticUser: ({ coreFields, additionalFields, id }) => ({ ...coreFields, role: "user", ...additionalFields, id }),
       // Using the emailed reset link proves the mailbox, just as the verification link would.
       onPasswordReset: async ({ user }) => {
         await prisma.user.update({ where: { id: user.id }, data: { emailVerified: true } });
@@ -192,6 +196,8 @@ function createAuth() {
           });
         },
       }),
+      // Disposable-address refusal and the "someone tried to sign up" mail (sign-up answers the same either way).
+      signUpProtection(),
       nextCookies(), // must stay last: lets server actions set the session cookie
     ],
   });

@@ -57,7 +57,10 @@ export async function signUp(opts: SignUpOptions = {}) {
     consents: { terms: true, marketingEmails: opts.marketingEmails ?? false },
     locale: opts.locale ?? "en",
   });
-  return { ...result, name, password };
+  // The answer never says which account the address has (an existing one answers like a new one), so
+  // tests read it from the database: the account just created, or the one the address already had.
+  const { id: userId } = await prisma.user.findUniqueOrThrow({ where: { email: email.toLowerCase() }, select: { id: true } });
+  return { ...result, userId, name, password };
 }
 
 /** Marks the address verified, as following the emailed link does (the sign-up test follows the real link). */

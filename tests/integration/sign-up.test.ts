@@ -1,15 +1,16 @@
 /**
  * Journey 1: sign-up through tRPC me.signUp and the real Better Auth, against this file's own
  * PostgreSQL database. Tenant provisioning, consents, audit, verification mail and link, sign-in,
- * duplicate and concurrent sign-ups, refused consents.
+ * refused consents; an existing address answers like a new one (the holder is mailed instead), also
+ * over Better Auth's own HTTP endpoint and when two sign-ups race.
  */
 import { describe, expect, it } from "vitest";
 import { getAuth } from "@/server/auth";
 import { prisma } from "@/server/db/client";
 import { CURRENT_POLICY_VERSION } from "@/server/domain/privacy/consents";
 import { provisionPersonalTenant } from "@/server/domain/tenancy/provision-tenant";
-import { anonymousCaller, callerFor, cookieHeaderFrom, signIn, signUp, TEST_PASSWORD, uniqueEmail } from "../helpers/auth";
-import { expectTRPCError, trpcErrorOf } from "../helpers/trpc-errors";
+import { anonymousCaller, callerFor, cookieHeaderFrom, markEmailVerified, signIn, signUp, TEST_PASSWORD, uniqueEmail } from "../helpers/auth";
+import { expectTRPCError } from "../helpers/trpc-errors";
 import { drainJobs } from "../helpers/jobs";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -36,9 +37,10 @@ describe("me.signUp", () => {
       locale: "en",
     });
 
-    expect(result).toEqual({ userId: expect.any(String), email, verificationRequired: true });
+    // The client learns nothing beyond "check your email" (the same answer an existing address gets, below).
+    expect(result).toEqual({ email, verificationRequired: true });
     const user = await prisma.user.findUniqueOrThrow({ where: { email } });
-    expect(user).toMatchObject({ id: result.userId, name: "Grace Hopper", emailVerified: false });
+    expect(user).toMatchObject({ name: "Grace Hopper", emailVerified: false });
 
     expect(await prisma.tenant.count()).toBe(tenantsBefore + 1);
     const memberships = await prisma.tenantMember.findMany({ where: { userId: user.id }, include: { tenant: true } });
@@ -144,30 +146,130 @@ describe("me.signUp", () => {
   });
 });
 
-describe("me.signUp refusals", () => {
-  it("refuses an email that is already registered with CONFLICT / EMAIL_TAKEN, in any letter case", async () => {
-    const email = uniqueEmail("dup");
-    await signUp({ email });
-    await expectTRPCError(signUp({ email }), "CONFLICT", "EMAIL_TAKEN");
-    await expectTRPCError(signUp({ email: email.toUpperCase() }), "CONFLICT", "EMAIL_TAKEN");
-    expect(await prisma.user.count({ where: { email: { equals: email, mode: "insensitive" } } })).toBe(1);
-    expect(await prisma.tenantMember.count({ where: { user: { email } } })).toBe(1);
+/** Better Auth's own endpoint, as a browser or script would call it. */
+function httpSignUp(body: Record<string, unknown>): Promise<Response> {
+  return getAuth().handler(
+    new Request("http://localhost:3000/api/auth/sign-up/email", {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: "http://localhost:3000" },
+      body: JSON.stringify(body),
+    }),
+  );
+}
+
+/** What a client can observe of an HTTP answer, with the per-call values (fresh ids, clocks, the address sent) blanked. */
+async function observable(response: Response, email: string) {
+  const text = await response.text();
+  const headers = [...response.headers].filter(([name]) => name !== "date").sort(([a], [b]) => a.localeCompare(b));
+  const body = text
+    .replaceAll(email, "<email>")
+    .replace(/"id":"[^"]+"/g, '"id":"<id>"')
+    .replace(/"(createdAt|updatedAt)":"[^"]+"/g, '"$1":"<time>"');
+  return { status: response.status, headers: headers.map(([name, value]) => [name, name === "content-length" ? "<n>" : value]), body };
+}
+
+/** The "someone tried to sign up" mails an address has received, after running the queued jobs. */
+async function signUpAttemptMails(to: string) {
+  await drainJobs(prisma);
+  return prisma.devMailboxMessage.findMany({ where: { to, tags: { path: ["template"], equals: "signUpAttempt" } }, orderBy: { createdAt: "asc" } });
+}
+
+describe("sign-up with an address that already has an account (no account enumeration)", () => {
+  it("me.signUp answers exactly as for a new address, in any letter case, and creates nothing", async () => {
+    const existing = await signUp({ email: uniqueEmail("taken") });
+    const fresh = uniqueEmail("fresh");
+    const counts = async () => ({ users: await prisma.user.count(), tenants: await prisma.tenant.count(), members: await prisma.tenantMember.count() });
+
+    const before = await counts();
+    const caller = await anonymousCaller();
+    const input = (email: string) => ({ name: "Mallory", email, password: "another-password-1", consents: { terms: true as const }, locale: "en" as const });
+    const forExisting = await caller.me.signUp(input(existing.email));
+    const forExistingUpper = await caller.me.signUp(input(existing.email.toUpperCase()));
+    const forNew = await caller.me.signUp(input(fresh));
+
+    expect(forExisting).toEqual({ email: existing.email, verificationRequired: true });
+    expect(forExistingUpper).toEqual({ email: existing.email, verificationRequired: true });
+    expect(forNew).toEqual({ email: fresh, verificationRequired: true });
+    expect({ ...forExisting, email: "<email>" }).toEqual({ ...forNew, email: "<email>" });
+
+    // Only the new address got an account; the existing one is untouched (name, password, one tenant).
+    expect(await counts()).toEqual({ users: before.users + 1, tenants: before.tenants + 1, members: before.members + 1 });
+    expect(await prisma.user.count({ where: { email: { equals: existing.email, mode: "insensitive" } } })).toBe(1);
+    expect(await prisma.user.findUniqueOrThrow({ where: { email: existing.email } })).toMatchObject({ id: existing.userId, name: existing.name });
+    await markEmailVerified(existing.userId);
+    await expect(signIn(existing.email, existing.password)).resolves.toBeInstanceOf(Headers);
   });
 
-  it("lets exactly one of two concurrent sign-ups with the same email through; the other gets CONFLICT", async () => {
+  it("the account holder gets one 'someone tried to sign up' mail per attempt, with sign-in and reset links; a new address gets none", async () => {
+    const existing = await signUp({ email: uniqueEmail("holder") });
+    await drainJobs(prisma);
+    expect(await signUpAttemptMails(existing.email)).toHaveLength(0); // their own sign-up sent the verification mail only
+
+    await signUp({ email: existing.email, name: "Someone Else" });
+    await signUp({ email: existing.email.toUpperCase(), name: "Someone Else" });
+    const mails = await signUpAttemptMails(existing.email);
+    expect(mails).toHaveLength(2);
+    expect(mails[0]).toMatchObject({ subject: "Someone tried to sign up with your email address", tags: { template: "signUpAttempt", locale: "en" } });
+    expect(mails[0]!.text).toContain("http://localhost:3000/sign-in");
+    expect(mails[0]!.text).toContain("http://localhost:3000/forgot-password");
+    expect(mails[0]!.text).not.toContain("Someone Else"); // the attempt's details are not echoed to the holder
+    // No verification mail for the attempts: the holder's mailbox has their one verification mail.
+    expect(await prisma.devMailboxMessage.count({ where: { to: existing.email, tags: { path: ["template"], equals: "verifyEmail" } } })).toBe(1);
+
+    // The queued messages' keys are bounded and never carry the address.
+    const rows = await prisma.notificationOutbox.findMany({ where: { event: "auth.sign-up-attempt", recipient: existing.email } });
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      expect(row.idempotencyKey).not.toContain(existing.email);
+      expect(row.idempotencyKey.length).toBeLessThanOrEqual(120);
+      expect(row).toMatchObject({ userId: existing.userId, category: "security" });
+    }
+
+    const fresh = await signUp({ email: uniqueEmail("nomail") });
+    expect(await signUpAttemptMails(fresh.email)).toHaveLength(0);
+  });
+
+  it("the mail is in the language the sign-up form was in", async () => {
+    const existing = await signUp({ email: uniqueEmail("german") });
+    await signUp({ email: existing.email, locale: "de" });
+    const [mail] = await signUpAttemptMails(existing.email);
+    expect(mail).toMatchObject({ subject: "Jemand hat versucht, sich mit Ihrer E-Mail-Adresse zu registrieren", tags: { locale: "de" } });
+    expect(mail!.text).toContain("http://localhost:3000/de/sign-in");
+    expect(mail!.text).toContain("http://localhost:3000/de/forgot-password");
+  });
+
+  it("Better Auth's /sign-up/email answers the same over HTTP for an existing and a new address, and mails the holder", async () => {
+    const existing = await signUp({ email: uniqueEmail("http-taken") });
+    const fresh = uniqueEmail("http-fresh");
+    const body = (email: string) => ({ name: "Mallory", email, password: "another-password-1" });
+
+    const forExisting = await observable(await httpSignUp(body(existing.email)), existing.email);
+    const forNew = await observable(await httpSignUp(body(fresh)), fresh);
+    expect(forExisting.status).toBe(200);
+    expect(forExisting).toEqual(forNew);
+
+    expect(await prisma.user.count({ where: { email: existing.email } })).toBe(1);
+    expect(await prisma.user.count({ where: { email: fresh } })).toBe(1);
+    expect(await signUpAttemptMails(existing.email)).toHaveLength(1);
+    expect(await signUpAttemptMails(fresh)).toHaveLength(0);
+  });
+
+  it("two concurrent sign-ups for one new address: one account, both answer the same, no 'someone tried' mail", async () => {
     const email = uniqueEmail("concurrent");
-    const outcomes = await Promise.allSettled([signUp({ email, name: "First" }), signUp({ email: email.toUpperCase(), name: "Second" })]);
-    const fulfilled = outcomes.filter((o) => o.status === "fulfilled");
-    const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === "rejected");
-    expect({ fulfilled: fulfilled.length, rejected: rejected.length }).toEqual({ fulfilled: 1, rejected: 1 });
-    const error = await trpcErrorOf(Promise.reject(rejected[0]!.reason));
-    expect(error.code).toBe("CONFLICT");
+    const caller = await anonymousCaller();
+    const input = (address: string, name: string) => ({ name, email: address, password: TEST_PASSWORD, consents: { terms: true as const }, locale: "en" as const });
+    const [first, second] = await Promise.all([caller.me.signUp(input(email, "First")), caller.me.signUp(input(email.toUpperCase(), "Second"))]);
+    expect(first).toEqual({ email, verificationRequired: true });
+    expect(second).toEqual(first);
 
     const users = await prisma.user.findMany({ where: { email: { equals: email, mode: "insensitive" } } });
     expect(users).toHaveLength(1);
     expect(await prisma.tenantMember.count({ where: { userId: users[0]!.id } })).toBe(1);
+    expect(await signUpAttemptMails(email)).toHaveLength(0);
   });
+});
 
+describe("me.signUp refusals", () => {
   it("refuses terms = false with BAD_REQUEST and writes nothing", async () => {
     const email = uniqueEmail("noterms");
     const caller = await anonymousCaller();

@@ -123,4 +123,21 @@ describe("single-tenant mode", () => {
     );
     expect(await prisma.user.count({ where: { email } })).toBe(0);
   });
+
+  it("the seat check is no account oracle: an address with an account gets the answer a new one gets, full or not", async () => {
+    const anonymous = await anonymousCaller();
+    const input = (email: string) => ({ name: "Again", email, password: "another-password-1", consents: { terms: true as const, marketingEmails: false } });
+
+    await setPlan(first.tenantId, "starter"); // full
+    const forExisting = await expectTRPCError(anonymous.me.signUp(input(second.email)), "FORBIDDEN", "LIMIT_REACHED");
+    const forNew = await expectTRPCError(anonymous.me.signUp(input("full-newcomer@example.com")), "FORBIDDEN", "LIMIT_REACHED");
+    expect(forExisting.message).toBe(forNew.message);
+
+    await setPlan(first.tenantId, "business"); // room again
+    await expect(anonymous.me.signUp(input(second.email))).resolves.toEqual({ email: second.email, verificationRequired: true });
+    await expect(anonymous.me.signUp(input("room-newcomer@example.com"))).resolves.toEqual({ email: "room-newcomer@example.com", verificationRequired: true });
+    // The existing member stays one member; the newcomer joined.
+    expect(await prisma.tenantMember.count({ where: { userId: second.userId } })).toBe(1);
+    expect(await prisma.tenantMember.count({ where: { user: { email: "room-newcomer@example.com" } } })).toBe(1);
+  });
 });

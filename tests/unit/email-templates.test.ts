@@ -27,6 +27,7 @@ const SUBJECTS: Record<string, Record<Locale, string>> = {
   verifyEmail: { en: "Verify your email address", de: "Bestätigen Sie Ihre E-Mail-Adresse" },
   magicLink: { en: "Your sign-in link", de: "Ihr Anmeldelink" },
   resetPassword: { en: "Reset your password", de: "Setzen Sie Ihr Passwort zurück" },
+  signUpAttempt: { en: "Someone tried to sign up with your email address", de: "Jemand hat versucht, sich mit Ihrer E-Mail-Adresse zu registrieren" },
   invitation: { en: "You have been invited to a workspace", de: "Sie wurden in einen Arbeitsbereich eingeladen" },
   welcome: { en: "Welcome to SaaS Template", de: "Willkommen bei SaaS Template" },
   usageWarning: { en: "You have used 80% of your API calls limit", de: "Sie haben 80 % Ihres Limits für API-Aufrufe verbraucht" },
@@ -52,8 +53,8 @@ const sampleProps = <K extends EmailTemplate>(template: K, locale: Locale, overr
 describe("email templates", () => {
   it("the catalog lists every template and variant, each with a subject per locale above", () => {
     expect(EMAIL_SAMPLES.map(nameOf).sort()).toEqual(Object.keys(SUBJECTS).sort());
-    expect(EMAIL_TEMPLATES).toHaveLength(17);
-    expect(EMAIL_SAMPLES).toHaveLength(20);
+    expect(EMAIL_TEMPLATES).toHaveLength(18);
+    expect(EMAIL_SAMPLES).toHaveLength(21);
   });
 
   describe.each(locales)("in %s", (locale) => {
@@ -131,6 +132,22 @@ describe("email templates", () => {
       expect(email.preview).toBe(strings.preview.replace("{tenant}", "Acme"));
       if (strings.next) expect(email.text).toContain(strings.next);
     }
+  });
+
+  it.each(locales)("signUpAttempt tells the holder in %s: sign in or reset the password if it was them, ignore it if not", async (locale) => {
+    const strings = messages[locale].emails.signUpAttempt;
+    const url = locale === "en" ? "https://app.example.com/sign-in" : "https://app.example.com/de/sign-in";
+    const resetPasswordUrl = locale === "en" ? "https://app.example.com/forgot-password" : "https://app.example.com/de/forgot-password";
+    const email = await renderEmail("signUpAttempt", sampleProps("signUpAttempt", locale, { name: "Grace", url, resetPasswordUrl }));
+    expect(email.subject).toBe(SUBJECTS.signUpAttempt![locale]);
+    expect(email.html).toContain(`href="${url}"`);
+    expect(email.html).toContain(`href="${resetPasswordUrl}"`);
+    expect(email.html).toContain(`${strings.heading}</h1>`);
+    for (const text of [strings.body, strings.ifYou, strings.resetPassword, strings.ifNotYou, strings.action, resetPasswordUrl]) {
+      expect(email.text).toContain(text);
+    }
+    expect(email.text).toContain(locale === "en" ? "Hi Grace," : "Hallo Grace,");
+    expect(email.preview).toBe(strings.preview);
   });
 
   it("subscriptionEnded says why the subscription ended", async () => {

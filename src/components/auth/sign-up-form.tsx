@@ -22,9 +22,12 @@ export function SignUpForm() {
   const [marketing, setMarketing] = useState(false);
   const signUp = useMutation(
     trpc.me.signUp.mutationOptions({
+      // The same "check your inbox" page for a new address and one that already has an account.
       onSuccess: ({ email }) => router.push({ pathname: "/verify-email", query: { email } }),
     }),
   );
+  // A refused email provider is about the email field: said next to it, not in the form's alert.
+  const emailRefused = signUp.error?.data?.appCode === "EMAIL_DOMAIN_NOT_ALLOWED";
 
   return (
     <form
@@ -47,7 +50,22 @@ export function SignUpForm() {
       </div>
       <div className="grid gap-2">
         <Label htmlFor="email">{t("email")}</Label>
-        <Input id="email" name="email" type="email" autoComplete="email" required maxLength={254} />
+        <Input
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          maxLength={254}
+          aria-invalid={emailRefused || undefined}
+          aria-describedby={emailRefused ? "email-error" : undefined}
+          onChange={() => emailRefused && signUp.reset()}
+        />
+        {emailRefused && (
+          <p id="email-error" role="alert" className="text-xs text-destructive">
+            {errorText(signUp.error)}
+          </p>
+        )}
       </div>
       <div className="grid gap-2">
         <Label htmlFor="password">{t("password")}</Label>
@@ -68,7 +86,7 @@ export function SignUpForm() {
           {t("marketing")}
         </Label>
       </div>
-      {signUp.error && <Alert variant="error">{errorText(signUp.error)}</Alert>}
+      {signUp.error && !emailRefused && <Alert variant="error">{errorText(signUp.error)}</Alert>}
       <Button type="submit" disabled={signUp.isPending || !terms}>
         {signUp.isPending ? t("submitting") : t("submit")}
       </Button>

@@ -129,6 +129,8 @@ function InviteForm({ roleOptions, onInvited }: { roleOptions: { value: string; 
       },
     }),
   );
+  // A refused email provider is about the email field: said next to it, not below the form.
+  const emailRefused = invite.error?.data?.appCode === "EMAIL_DOMAIN_NOT_ALLOWED";
   return (
     <SettingsSection title={t("title")} description={t("description")}>
       <form
@@ -140,7 +142,23 @@ function InviteForm({ roleOptions, onInvited }: { roleOptions: { value: string; 
       >
         <div className="grid gap-2">
           <Label htmlFor="invite-email">{t("email")}</Label>
-          <Input id="invite-email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+          <Input
+            id="invite-email"
+            type="email"
+            required
+            value={email}
+            aria-invalid={emailRefused || undefined}
+            aria-describedby={emailRefused ? "invite-email-error" : undefined}
+            onChange={(e) => {
+              setEmail(e.target.value);
+              if (emailRefused) invite.reset();
+            }}
+          />
+          {emailRefused && (
+            <p id="invite-email-error" role="alert" className="text-xs text-destructive">
+              {errorText(invite.error)}
+            </p>
+          )}
         </div>
         <div className="grid gap-2">
           <Label htmlFor="invite-type">{t("type")}</Label>
@@ -164,7 +182,7 @@ function InviteForm({ roleOptions, onInvited }: { roleOptions: { value: string; 
         </Button>
       </form>
       {invite.isSuccess && <Alert variant="success" className="mt-3">{t("sent")}</Alert>}
-      {invite.error && <Alert variant="error" className="mt-3">{errorText(invite.error)}</Alert>}
+      {invite.error && !emailRefused && <Alert variant="error" className="mt-3">{errorText(invite.error)}</Alert>}
     </SettingsSection>
   );
 }

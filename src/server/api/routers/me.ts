@@ -1,7 +1,7 @@
 import { getAuth } from "@/server/auth";
 import { createTRPCRouter, protectedProcedure, publicProcedure } from "@/server/api/trpc";
 import { issueSignUpMailboxPass } from "@/server/domain/dev-mailbox/request";
-import { signUpInputSchema, signUpWithEmail } from "@/server/domain/identity/sign-up";
+import { signUpInputSchema, signUpOutputSchema, signUpWithEmail } from "@/server/domain/identity/sign-up";
 import {
   getNotificationPreferences,
   preferencesOutputSchema,
@@ -13,11 +13,13 @@ import { listMemberships } from "@/server/domain/tenancy/memberships";
 export const meRouter = createTRPCRouter({
   signUp: publicProcedure
     .input(signUpInputSchema)
+    .output(signUpOutputSchema)
     .mutation(async ({ ctx, input }) => {
-      const result = await signUpWithEmail(ctx.db, getAuth(), input, ctx.headers);
-      // Dev mailbox only: this browser may read the NEW account's mail (an existing address was refused above).
-      issueSignUpMailboxPass(ctx.resHeaders, { newUserId: result.userId, email: result.email });
-      return result;
+      // Only what a new and an existing address answer alike: whether an account was created stays here.
+      const { email, verificationRequired, newUserId } = await signUpWithEmail(ctx.db, getAuth(), input, ctx.headers);
+      // Dev mailbox only: this browser may read the NEW account's mail (never set for an existing address).
+      issueSignUpMailboxPass(ctx.resHeaders, { newUserId, email });
+      return { email, verificationRequired };
     }),
 
   get: protectedProcedure.query(async ({ ctx }) => ({

@@ -44,6 +44,8 @@ export const notificationEvents = {
   "auth.verify-email": event({ category: "security", channels: ["email"], template: "verifyEmail", transactional: true }),
   "auth.magic-link": event({ category: "security", channels: ["email"], template: "magicLink", transactional: true }),
   "auth.reset-password": event({ category: "security", channels: ["email"], template: "resetPassword", transactional: true }),
+  // To an account's holder when someone signs up with its address (the sign-up answers as for a new one).
+  "auth.sign-up-attempt": event({ category: "security", channels: ["email"], template: "signUpAttempt", transactional: true }),
   "tenancy.invitation": event({ category: "account", channels: ["email"], template: "invitation", transactional: true }),
   "account.welcome": event({ category: "account", channels: ["email"], template: "welcome" }),
   "account.data-export-ready": event({ category: "account", channels: ["email", "push"], template: "dataExportReady" }),

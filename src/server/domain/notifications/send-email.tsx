@@ -11,6 +11,7 @@ import MagicLink, { type MagicLinkProps } from "@emails/magic-link";
 import PaymentFailed, { type PaymentFailedProps } from "@emails/payment-failed";
 import PaymentReceipt, { type PaymentReceiptProps } from "@emails/payment-receipt";
 import ResetPassword, { type ResetPasswordProps } from "@emails/reset-password";
+import SignUpAttempt, { type SignUpAttemptProps } from "@emails/sign-up-attempt";
 import SubscriptionActivated, { type SubscriptionActivatedProps } from "@emails/subscription-activated";
 import SubscriptionCanceled, { type SubscriptionCanceledProps } from "@emails/subscription-canceled";
 import SubscriptionEnded, { type SubscriptionEndedProps } from "@emails/subscription-ended";
@@ -58,6 +59,11 @@ export const emailTemplates = {
     element: (p) => <ResetPassword {...p} />,
     subject: (t) => t("resetPassword.subject"),
     sample: sampleOf(ResetPassword.PreviewProps),
+  }),
+  signUpAttempt: entry<SignUpAttemptProps>({
+    element: (p) => <SignUpAttempt {...p} />,
+    subject: (t) => t("signUpAttempt.subject"),
+    sample: sampleOf(SignUpAttempt.PreviewProps),
   }),
   invitation: entry<InvitationProps>({
     element: (p) => <Invitation {...p} />,

@@ -2,6 +2,7 @@ import type { Locale } from "@/i18n/routing";
 import type { Db, DbTx } from "@/server/db/client";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { AppError } from "@/server/domain/errors";
+import { assertEmailDomainAllowed } from "@/server/domain/identity/email-policy";
 import type { Permission } from "@/server/domain/rbac/permissions";
 import { lockTenantSeats } from "../seat-limits";
 import {
@@ -48,8 +49,10 @@ export async function assertNotAMember(tx: DbTx, input: { tenantId: string; emai
  * One live invitation per address and tenant: inviting again while one is pending and unexpired
  * refreshes it (new role, member type and inviter, full expiry again) and re-sends the email unless
  * the last one went out within the resend cooldown. Returns the invitation and whether mail was sent.
+ * An address the email policy refuses (a disposable provider) is refused, as at sign-up.
  */
 export async function createInvitation(db: Db, input: CreateInvitationInput) {
+  assertEmailDomainAllowed(input.email);
   const now = input.now ?? new Date();
   const { invitation, sent, refreshed } = await db.$transaction(async (tx) => {
     await lockInvitationAddress(tx, input.tenantId, input.email);
