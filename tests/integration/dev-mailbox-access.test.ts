@@ -15,6 +15,8 @@ import { drainJobs } from "../helpers/jobs";
 
 const SECRET = process.env.BETTER_AUTH_SECRET!;
 const MINUTE = 60_000;
+// Several real sign-ups (password hashing) and job runs per test: slow on a loaded machine.
+const SLOW = { timeout: 60_000 };
 
 const viewer = (over: Partial<MailboxViewer>): MailboxViewer => ({ mode: "own", sessionUserId: null, passCookie: undefined, secret: SECRET, ...over });
 const accessOf = (over: Partial<MailboxViewer>) => resolveMailboxAccess(prisma, viewer(over));
@@ -57,7 +59,7 @@ describe("mailboxMode", () => {
   });
 });
 
-describe("playground mailbox (own mail only)", () => {
+describe("playground mailbox (own mail only)", SLOW, () => {
   it("shows an anonymous visitor nothing, by list, filter or id", async () => {
     const someone = await member();
     await requestMagicLink(someone.email);
@@ -115,7 +117,7 @@ describe("playground mailbox (own mail only)", () => {
   });
 });
 
-describe("the sign-up pass", () => {
+describe("the sign-up pass", SLOW, () => {
   it("is issued by a sign-up that created an account, as a short-lived HttpOnly cookie", async () => {
     const { outcome, setCookies, pass } = await signUpThroughHttp(uniqueEmail("fresh"));
     expect(outcome).toBe("answered");
@@ -199,7 +201,7 @@ describe("the sign-up pass", () => {
   });
 });
 
-describe("development mailbox (open)", () => {
+describe("development mailbox (open)", SLOW, () => {
   it("lists every message to anyone, and ?to= narrows it", async () => {
     const a = await member();
     const b = await member();

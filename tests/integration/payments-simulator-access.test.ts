@@ -3,7 +3,7 @@
  * opened them (src/server/domain/payments-simulator/access.ts): the pages' check, and the server actions
  * behind their buttons (called as Next calls them, with the request's headers).
  */
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
 vi.hoisted(() => {
   for (const key of Object.keys(process.env)) if (key.startsWith("DODO_PRODUCT_") || key === "DODO_PAYMENTS_API_KEY") delete process.env[key];
@@ -35,13 +35,22 @@ async function scene() {
   return { a, b, aMember, aAdmin, sessionId, customerId };
 }
 
+// Four sign-ups (password hashing) per scene: slow on a loaded machine.
+const SCENE_TIMEOUT = { timeout: 60_000 };
+
 beforeEach(() => {
   requestHeaders = new Headers();
 });
 
-describe("the simulator pages' check", () => {
+describe("the simulator pages' check", SCENE_TIMEOUT, () => {
+  // Read-only tests share one scene.
+  let shared: Awaited<ReturnType<typeof scene>>;
+  beforeAll(async () => {
+    shared = await scene();
+  }, 60_000);
+
   it("opens a checkout only for those who manage the billing of the tenant that opened it", async () => {
-    const { a, b, aMember, aAdmin, sessionId } = await scene();
+    const { a, b, aMember, aAdmin, sessionId } = shared;
     expect(await canOpenSimulatorCheckout(prisma, { userId: a.userId, sessionId })).toBe(true);
     expect(await canOpenSimulatorCheckout(prisma, { userId: aAdmin.user.userId, sessionId })).toBe(true);
     // Another tenant's owner, anonymous visitors and members without billing:manage: 404.
@@ -53,7 +62,7 @@ describe("the simulator pages' check", () => {
   });
 
   it("opens a customer's portal only for those who manage that tenant's billing", async () => {
-    const { a, b, aMember, customerId } = await scene();
+    const { a, b, aMember, customerId } = shared;
     expect(await canOpenSimulatorPortal(prisma, { userId: a.userId, customerId })).toBe(true);
     expect(await canOpenSimulatorPortal(prisma, { userId: b.userId, customerId })).toBe(false);
     expect(await canOpenSimulatorPortal(prisma, { userId: null, customerId })).toBe(false);
@@ -70,7 +79,7 @@ describe("the simulator pages' check", () => {
   });
 });
 
-describe("the simulator's server actions", () => {
+describe("the simulator's server actions", SCENE_TIMEOUT, () => {
   it("refuse another tenant and anonymous callers as not found, and change nothing", async () => {
     const { a, b, sessionId, customerId } = await scene();
     for (const headers of [b.headers, new Headers()]) {
