@@ -16,6 +16,7 @@ import { recordSignUpConsents, signUpConsentsSchema } from "@/server/domain/priv
 import { rolePermissions, statements } from "@/server/domain/rbac/permissions";
 import { acceptPendingInvitationsForUser, hasPendingInvitation } from "@/server/domain/tenancy/invitations/accept-invitation";
 import { provisionTenantForNewUser } from "@/server/domain/tenancy/single-tenant";
+import { databaseBusyAnswers } from "@/server/http/auth-database-busy";
 
 // Better Auth's organization plugin checks its own endpoints against the same matrix the tRPC layer uses.
 const ac = createAccessControl(statements);
@@ -58,6 +59,9 @@ function createAuth() {
     secret: resolveAuthSecret(env),
     trustedOrigins: [env.APP_URL],
     telemetry: { enabled: false },
+    // Unexpected errors reach the auth route (src/app/api/auth/[...all]/route.ts), which answers a busy
+    // database 503 + Retry-After instead of Better Auth's bare 500. Its APIErrors (4xx) stay answers.
+    onAPIError: { throw: true },
     disabledPaths: organizationPaths,
     // Per client IP; on in production (Better Auth's default). The security issue moves these into the
     // shared rate-limit policies with Redis storage.
@@ -188,6 +192,9 @@ function createAuth() {
         disableSignUp: true,
         expiresIn: 60 * 10,
         sendMagicLink: async ({ email, url }, ctx) => {
+          // Links only sign in, so an address without an account gets no mail (the caller's answer is the same).
+          const account = await prisma.user.findUnique({ where: { email: email.toLowerCase() }, select: { id: true } });
+          if (!account) return;
           await notify(prisma, {
             event: "auth.magic-link",
             recipients: [{ email, locale: localeFromHeaders(ctx?.request?.headers ?? ctx?.headers) }],
@@ -198,6 +205,7 @@ function createAuth() {
       }),
       // Disposable-address refusal and the "someone tried to sign up" mail (sign-up answers the same either way).
       signUpProtection(),
+      databaseBusyAnswers(), // no free database connection: 503 + Retry-After, not 500
       nextCookies(), // must stay last: lets server actions set the session cookie
     ],
   });

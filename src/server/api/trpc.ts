@@ -9,6 +9,7 @@ import { ZodError, z } from "zod";
 import { env } from "@/env";
 import { getAuth, type AuthSession } from "@/server/auth";
 import { prisma } from "@/server/db/client";
+import { DATABASE_BUSY_MESSAGE, isDatabaseBusy } from "@/server/db/pool-errors";
 import { scopeToTenant } from "@/server/db/tenant-scope";
 import { AppError, type AppErrorCode } from "@/server/domain/errors";
 import { assertPlatformAccess } from "@/server/domain/platform/platform-access";
@@ -86,12 +87,16 @@ const t = initTRPC
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-// Domain functions throw AppError; here it becomes the matching tRPC error (never a 500).
+// Domain functions throw AppError; here it becomes the matching tRPC error (never a 500). A busy
+// database (pool exhausted) is a retryable 503, not a 500.
 const domainErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof AppError) {
     const cause = result.error.cause;
     throw new TRPCError({ code: appErrorToTRPC[cause.code], message: cause.message, cause });
+  }
+  if (!result.ok && isDatabaseBusy(result.error.cause)) {
+    throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: DATABASE_BUSY_MESSAGE, cause: result.error.cause });
   }
   return result;
 });

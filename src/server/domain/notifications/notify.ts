@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Prisma } from "@/generated/prisma/client";
 import { defaultLocale, type Locale } from "@/i18n/routing";
 import type { Db, DbTx } from "@/server/db/client";
@@ -93,6 +94,15 @@ async function writeOutbox<E extends NotificationEvent>(
   };
 }
 
+// A unique btree entry holds at most ~2,700 bytes: a longer key (a caller's long key, a 3,000-character
+// address) would fail the insert. Keys up to this length are stored verbatim (so existing ones still match);
+// longer ones keep a readable prefix plus a hash of the whole key, still one key per occurrence.
+const MAX_KEY_LENGTH = 200;
+export function boundedKey(key: string): string {
+  if (key.length <= MAX_KEY_LENGTH) return key;
+  return `${key.slice(0, 100)}~sha256:${createHash("sha256").update(key).digest("base64url")}`;
+}
+
 async function resolve<E extends NotificationEvent>(
   tx: DbTx,
   recipient: Recipient,
@@ -107,7 +117,7 @@ async function resolve<E extends NotificationEvent>(
   if ("userId" in recipient && !user) return []; // deleted since the event happened: nobody to tell
   const userId = user?.id ?? null;
   const who = "userId" in recipient ? recipient.userId : recipient.email.toLowerCase();
-  const key = (channel: Channel, suffix = "") => `${input.idempotencyKey}:${channel}:${who}${suffix}`;
+  const key = (channel: Channel, suffix = "") => boundedKey(`${input.idempotencyKey}:${channel}:${who}${suffix}`);
 
   const rows: Row[] = [];
   for (const channel of def.channels) {
