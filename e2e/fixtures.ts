@@ -10,7 +10,10 @@ import { TwoFactorPage } from "./pages/two-factor.page";
 type PersonaKey = (typeof personas)[number]["key"];
 
 export const test = base.extend<{
-  /** Better Auth rate-limits sign-in per client IP; each test is its own client (TEST-NET addresses, never contacted). */
+  /**
+   * Auth rate limits count per client address: each test is its own client (TEST-NET addresses, never
+   * contacted). The e2e server trusts one proxy (TRUSTED_PROXIES=1, scripts/e2e-server.ts), played here.
+   */
   extraHTTPHeaders: Record<string, string>;
   signUpPage: SignUpPage;
   signInPage: SignInPage;

@@ -5,7 +5,8 @@ import { expect, test } from "@playwright/test";
 test("a production server without BETTER_AUTH_SECRET refuses to start and says why", async () => {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
   delete env.BETTER_AUTH_SECRET;
-  const child = spawn(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "start", "-p", "3199"], { env });
+  // As `npm start` runs it (scripts/start.ts).
+  const child = spawn(process.execPath, ["--import", "tsx", path.resolve("scripts/start.ts"), "-p", "3199"], { env });
   let output = "";
   child.stdout.on("data", (d) => (output += d));
   child.stderr.on("data", (d) => (output += d));

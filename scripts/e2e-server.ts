@@ -55,8 +55,10 @@ async function main() {
     env: { ...process.env, DATABASE_URL: databaseUrl, JOBS_POLL_MS: "200", JOBS_CONCURRENCY: "4", RESEND_API_KEY: "", TRIGGER_SECRET_KEY: "" },
   });
 
-  const nextBin = path.resolve("node_modules/next/dist/bin/next");
-  const child = spawn(process.execPath, [nextBin, "start", "-p", String(PORT)], {
+  // The production server as `npm start` runs it (scripts/start.ts). Playwright plays one trusted proxy:
+  // each test sends its own client address in X-Forwarded-For (e2e/fixtures.ts), so tests never share
+  // a per-address rate limit, while anything a client wrote before that entry is still ignored.
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts", "-p", String(PORT)], {
     stdio: "inherit",
     env: {
       ...process.env,
@@ -67,6 +69,7 @@ async function main() {
       PLAYGROUND: "1",
       NEXT_TELEMETRY_DISABLED: "1",
       RESEND_API_KEY: "",
+      TRUSTED_PROXIES: "1",
     },
   });
   const stop = async () => {

@@ -43,6 +43,20 @@ const schema = z.object({
    */
   INTERNAL_SERVICE_TOKEN: z.string().min(32, "INTERNAL_SERVICE_TOKEN must be at least 32 characters").optional(),
   /**
+   * How many proxies in front of `npm start` append the client to X-Forwarded-For; the server takes the
+   * client address from there (src/server/http/client-address.ts) for rate limits and Better Auth.
+   * 0 (default): clients connect to `npm start` directly; any X-Forwarded-For they send is ignored.
+   * 1: one load balancer / reverse proxy in front that appends to X-Forwarded-For (the app must not be
+   * reachable around it). On Vercel the app does not run behind `npm start`: Vercel's edge sets
+   * X-Forwarded-For to the client address and that header is used as it comes.
+   */
+  TRUSTED_PROXIES: z.coerce
+    .number()
+    .int("TRUSTED_PROXIES must be a whole number of proxies")
+    .min(0, "TRUSTED_PROXIES must be between 0 and 10")
+    .max(10, "TRUSTED_PROXIES must be between 0 and 10")
+    .default(0),
+  /**
    * Comma-separated email domains platform staff may have ("example.com,example.org"; exact match).
    * Unset: any domain in development and tests; in production none (PLAYGROUND=1: only the demo domain).
    * See src/server/domain/platform/staff-email-policy.ts.

@@ -9,6 +9,7 @@ import { env } from "@/env";
 import { localeFromHeaders } from "@/i18n/locale-from-request";
 import { translatorFor } from "@/i18n/translator";
 import { resolveAuthSecret } from "@/server/auth-secret";
+import { authThrottleHooks } from "@/server/auth-throttle";
 import { prisma } from "@/server/db/client";
 import { signUpProtection } from "@/server/domain/identity/sign-up-auth-plugin";
 import { notify } from "@/server/domain/notifications/notify";
@@ -63,19 +64,15 @@ function createAuth() {
     // database 503 + Retry-After instead of Better Auth's bare 500. Its APIErrors (4xx) stay answers.
     onAPIError: { throw: true },
     disabledPaths: organizationPaths,
-    // Per client IP; on in production (Better Auth's default). The security issue moves these into the
-    // shared rate-limit policies with Redis storage.
-    rateLimit: {
-      window: 60,
-      max: 100,
-      customRules: {
-        "/sign-in/email": { window: 60, max: 10 },
-        "/sign-in/magic-link": { window: 60, max: 5 },
-        "/sign-up/email": { window: 60, max: 5 },
-        "/request-password-reset": { window: 60, max: 5 },
-        "/send-verification-email": { window: 60, max: 5 },
-      },
-    },
+    // Rate limits live in the shared policies (src/server/domain/rate-limit/auth-limits.ts), counted in
+    // PostgreSQL across instances, per client address and per account, in every mode; the hooks apply
+    // them to every HTTP endpoint. Better Auth's own limiter (in memory, per process, production only)
+    // would add nothing on top.
+    rateLimit: { enabled: false },
+    hooks: authThrottleHooks,
+    // `npm start` (scripts/start.ts) replaces X-Forwarded-For with the one address it trusts, and
+    // Vercel's edge sets it to the client's, so Better Auth (session IP) reads that single value.
+    advanced: { ipAddress: { ipAddressHeaders: ["x-forwarded-for"] } },
     database: prismaAdapter(prisma, { provider: "postgresql" }),
     emailAndPassword: {
       enabled: true,

@@ -13,12 +13,14 @@ import { DATABASE_BUSY_MESSAGE, isDatabaseBusy } from "@/server/db/pool-errors";
 import { scopeToTenant } from "@/server/db/tenant-scope";
 import { AppError, type AppErrorCode } from "@/server/domain/errors";
 import { assertPlatformAccess } from "@/server/domain/platform/platform-access";
+import { consumeAuthLimits, type LimitedAuthPath } from "@/server/domain/rate-limit/auth-limits";
 import { enforceRateLimit, type RateLimitRuleName } from "@/server/domain/rate-limit/rate-limit";
 import { assertServiceToken } from "@/server/domain/platform/service-token";
 import { staffEmailPolicy } from "@/server/domain/platform/staff-email-policy";
 import { can, type Permission } from "@/server/domain/rbac/permissions";
 import { resolvePermissions } from "@/server/domain/rbac/resolve-permissions";
 import { resolveActiveMembership } from "@/server/domain/tenancy/memberships";
+import { clientAddressFrom } from "@/server/http/client-address";
 
 export interface TRPCContextOptions {
   headers: Headers;
@@ -104,6 +106,23 @@ const domainErrors = t.middleware(async ({ next }) => {
 const fail = (code: AppErrorCode, message: string) => new AppError(code, message);
 
 export const publicProcedure = t.procedure.use(domainErrors);
+
+/**
+ * A public procedure that does what the Better Auth endpoint `path` does (through auth.api, which the
+ * HTTP limits do not see): it counts against that endpoint's rules under the same keys, so the UI's
+ * path and /api/auth share one allowance (src/server/domain/rate-limit/auth-limits.ts). Per trusted
+ * client address (X-Forwarded-For as `npm start` or Vercel set it; not counted without one, as for
+ * server-side callers) and per `email` in the input when the endpoint counts emails.
+ */
+export function authEndpointProcedure(path: LimitedAuthPath) {
+  return publicProcedure.use(async ({ ctx, getRawInput, next }) => {
+    const input = (await getRawInput()) as { email?: unknown } | undefined;
+    const email = typeof input?.email === "string" ? input.email : null;
+    const decision = await consumeAuthLimits(ctx.db, path, { address: clientAddressFrom(ctx.headers), email });
+    if (!decision.allowed) throw fail("RATE_LIMITED", `Too many requests. Try again in ${decision.retryAfterSeconds} s.`);
+    return next();
+  });
+}
 
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session) throw fail("UNAUTHENTICATED", "Sign in to continue");

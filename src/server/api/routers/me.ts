@@ -1,5 +1,5 @@
 import { getAuth } from "@/server/auth";
-import { createTRPCRouter, protectedProcedure, publicProcedure } from "@/server/api/trpc";
+import { authEndpointProcedure, createTRPCRouter, protectedProcedure } from "@/server/api/trpc";
 import { issueSignUpMailboxPass } from "@/server/domain/dev-mailbox/request";
 import { signUpInputSchema, signUpOutputSchema, signUpWithEmail } from "@/server/domain/identity/sign-up";
 import {
@@ -11,7 +11,8 @@ import {
 import { listMemberships } from "@/server/domain/tenancy/memberships";
 
 export const meRouter = createTRPCRouter({
-  signUp: publicProcedure
+  // Counted with Better Auth's /sign-up/email (same rule, same key), which it calls through auth.api.
+  signUp: authEndpointProcedure("/sign-up/email")
     .input(signUpInputSchema)
     .output(signUpOutputSchema)
     .mutation(async ({ ctx, input }) => {
