@@ -1,6 +1,10 @@
-import { blacklist } from "mailchecker";
+import * as mailcheckerModule from "mailchecker";
 import { env, type Env } from "@/env";
 import { AppError } from "@/server/domain/errors";
+
+// A CommonJS package: Node's own ESM loader (tsx scripts such as admin:create) exposes it only as
+// `default`, bundlers and vitest expose the named functions.
+const mailchecker = (mailcheckerModule as { default?: typeof mailcheckerModule }).default ?? mailcheckerModule;
 
 /**
  * Which email domains may sign up or be invited. Refused by default: the disposable-email providers
@@ -10,7 +14,7 @@ import { AppError } from "@/server/domain/errors";
  * match, the more specific entry wins ("example.com" denied, "team.example.com" allowed), the
  * denylist on a tie; an allowlist entry beats the built-in list at any level.
  *
- * Checked at me.signUp, at Better Auth's own /sign-up/email (src/server/domain/identity/sign-up-plugin.ts)
+ * Checked at me.signUp, at Better Auth's own /sign-up/email (src/server/domain/identity/sign-up-auth-plugin.ts)
  * and when an invitation is created. The answer depends on the address alone, never on whether it has
  * an account, so it tells nobody anything about existing accounts.
  */
@@ -54,7 +58,7 @@ export function isEmailDomainAllowed(email: string, policy: EmailDomainPolicy = 
   const allowed = matchDepth(candidates, policy.allowDomains);
   if (denied > 0 && denied >= allowed) return false;
   if (allowed > 0) return true;
-  const disposable = blacklist();
+  const disposable = mailchecker.blacklist();
   return !candidates.some((c) => disposable.has(c));
 }
 
