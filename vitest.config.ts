@@ -32,6 +32,9 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["tests/unit/**/*.test.ts", "src/**/*.test.ts"],
+          // next-intl's ESM imports "next/server" without an extension, which Node's resolver refuses
+          // (next has no exports map): bundled by Vite, the proxy's test can import it.
+          server: { deps: { inline: ["next-intl"] } },
         },
       },
       {
