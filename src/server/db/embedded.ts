@@ -72,8 +72,10 @@ async function clearStalePostmaster(dataDir: string): Promise<void> {
   }
   if (ours) {
     process.kill(pid, "SIGINT"); // "fast" shutdown: aborts sessions, keeps data consistent
-    const deadline = Date.now() + 15_000;
-    while (isRunning(pid) && fs.existsSync(pidFile) && Date.now() < deadline) await sleep(50);
+    // PostgreSQL removes postmaster.pid just before it exits: wait for the process, not the file. A
+    // busy machine can take a while to shut down, hence the generous deadline.
+    const deadline = Date.now() + 30_000;
+    while (isRunning(pid) && Date.now() < deadline) await sleep(50);
     if (isRunning(pid)) {
       throw new EmbeddedDatabaseError(
         `A PostgreSQL left running by an earlier "npm run dev" (pid ${pid}) did not stop. Stop it (kill ${pid}) and try again.`,
