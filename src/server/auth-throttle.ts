@@ -1,9 +1,9 @@
 import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
 import { prisma } from "@/server/db/client";
 import {
-  AUTH_ENDPOINT_LIMITS,
   clearAuthLimitsOnSuccess,
   consumeAuthLimits,
+  userSourceOf,
   type AuthCaller,
 } from "@/server/domain/rate-limit/auth-limits";
 import { clientAddressFrom } from "@/server/http/client-address";
@@ -21,24 +21,26 @@ const TOO_MANY_REQUESTS = "Too many requests. Please try again later.";
 
 const TWO_FACTOR_COOKIE = "two_factor"; // better-auth/plugins/two-factor TWO_FACTOR_COOKIE_NAME
 
-const needsUser = new Set<string>(Object.entries(AUTH_ENDPOINT_LIMITS).filter(([, l]) => "perUser" in l).map(([path]) => path));
-
 async function callerOf(ctx: HookContext): Promise<AuthCaller> {
   const body = ctx.body as { email?: unknown } | undefined;
   return {
     address: clientAddressFrom(ctx.request!.headers),
     email: typeof body?.email === "string" ? body.email : null,
-    userId: ctx.path && needsUser.has(ctx.path) ? await twoFactorUserId(ctx) : null,
+    userId: ctx.path ? await userIdFor(ctx, userSourceOf(ctx.path)) : null,
   };
 }
 
 /**
- * Whom a two-factor code is being tried for: the user of the pending sign-in (the signed two-factor
- * cookie names a verification row holding the user id), or the signed-in user confirming set-up.
+ * Whom a secret is being tried for. A two-factor code: the user of the pending sign-in (the signed
+ * two-factor cookie names a verification row holding the user id), or the signed-in user confirming
+ * set-up. A password re-checked for a signed-in user: the session's user only.
  */
-async function twoFactorUserId(ctx: HookContext): Promise<string | null> {
-  const pending = await ctx.getSignedCookie(ctx.context.createAuthCookie(TWO_FACTOR_COOKIE).name, ctx.context.secret);
-  if (pending) return (await ctx.context.internalAdapter.findVerificationValue(pending))?.value ?? null;
+async function userIdFor(ctx: HookContext, source: ReturnType<typeof userSourceOf>): Promise<string | null> {
+  if (!source) return null;
+  if (source === "challengeOrSession") {
+    const pending = await ctx.getSignedCookie(ctx.context.createAuthCookie(TWO_FACTOR_COOKIE).name, ctx.context.secret);
+    if (pending) return (await ctx.context.internalAdapter.findVerificationValue(pending))?.value ?? null;
+  }
   const token = await ctx.getSignedCookie(ctx.context.authCookies.sessionToken.name, ctx.context.secret);
   if (token) return (await ctx.context.internalAdapter.findSession(token))?.user.id ?? null;
   return null;

@@ -311,6 +311,45 @@ describe("two-factor verification", { timeout: 60_000 }, () => {
   });
 });
 
+describe("a signed-in user's password checked again", { timeout: 60_000 }, () => {
+  const { max } = RATE_LIMIT_RULES.passwordCheckPerUser;
+
+  async function signedIn(email: string, address: string): Promise<string> {
+    const res = await signInEmail(behindProxy, email, TEST_PASSWORD, { "x-forwarded-for": address });
+    expect(res.status).toBe(200);
+    return res.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0]!)
+      .filter((c) => !c.endsWith("="))
+      .join("; ");
+  }
+
+  const changePassword = (cookie: string, currentPassword: string, address: string) =>
+    post(behindProxy, "/api/auth/change-password", { currentPassword, newPassword: "another-horse-battery" }, { cookie, "x-forwarded-for": address });
+
+  it("wrong current passwords through a session are refused once the user had too many, from any address", async () => {
+    const { email } = await verifiedUser();
+    const cookie = await signedIn(email, "203.0.113.50");
+    const statuses: number[] = [];
+    for (let i = 0; i <= max; i++) statuses.push((await changePassword(cookie, `wrong-password-${i}`, `198.51.100.${i + 1}`)).status);
+    expect(firstRefused(statuses)).toBe(max);
+    expect(statuses.slice(0, max).every((s) => s >= 400 && s < 429)).toBe(true);
+    // Even the right password waits out the window now.
+    expect((await changePassword(cookie, TEST_PASSWORD, "203.0.113.51")).status).toBe(429);
+  });
+
+  it("the right current password starts the user's count again", async () => {
+    const { email } = await verifiedUser();
+    const cookie = await signedIn(email, "203.0.113.60");
+    for (let i = 0; i < max - 1; i++) expect((await changePassword(cookie, `wrong-password-${i}`, "203.0.113.60")).status).not.toBe(429);
+    const ok = await post(behindProxy, "/api/auth/change-password", { currentPassword: TEST_PASSWORD, newPassword: TEST_PASSWORD }, { cookie, "x-forwarded-for": "203.0.113.60" });
+    expect(ok.status).toBe(200);
+    const statuses: number[] = [];
+    for (let i = 0; i <= max; i++) statuses.push((await changePassword(cookie, `wrong-again-${i}`, "203.0.113.61")).status);
+    expect(firstRefused(statuses)).toBe(max);
+  });
+});
+
 describe("malformed request paths", () => {
   it.each(["/%", "/api/trpc/%", "/api/auth/%", "/api/auth/sign-in/%E0%A4%A", "/projects/%zz?x=1"])("GET %s answers 400", async (path) => {
     const res = await fetch(`${direct.url}${path}`);

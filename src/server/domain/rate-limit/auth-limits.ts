@@ -18,13 +18,20 @@ interface AuthEndpointLimits {
   readonly perAddress: RateLimitRuleName;
   /** Counted per email in the request body (hashed, lowercased). */
   readonly perEmail?: RateLimitRuleName;
-  /** Counted per user the request acts for (two-factor cookie or session). */
+  /** Counted per user the request acts for, named by `userFrom`. */
   readonly perUser?: RateLimitRuleName;
+  /**
+   * Where that user comes from: the pending two-factor sign-in (else the session), or the session only
+   * (so nobody can move a signed-in user's count onto another account with a challenge cookie of their own).
+   */
+  readonly userFrom?: "challengeOrSession" | "session";
   /** A successful call clears the per-email / per-user count: it proved the secret. */
   readonly clearOnSuccess?: boolean;
 }
 
-const twoFactor = { perAddress: "twoFactorPerAddress", perUser: "twoFactorPerUser", clearOnSuccess: true } as const;
+const twoFactor = { perAddress: "twoFactorPerAddress", perUser: "twoFactorPerUser", userFrom: "challengeOrSession", clearOnSuccess: true } as const;
+/** Endpoints of a signed-in user that check the password again (the user is the session's). */
+const passwordCheck = { perAddress: "authPerAddress", perUser: "passwordCheckPerUser", userFrom: "session", clearOnSuccess: true } as const;
 
 export const AUTH_ENDPOINT_LIMITS = {
   "/sign-in/email": { perAddress: "signInPerAddress", perEmail: "signInPerAccount", clearOnSuccess: true },
@@ -35,6 +42,11 @@ export const AUTH_ENDPOINT_LIMITS = {
   "/two-factor/verify-totp": twoFactor,
   "/two-factor/verify-backup-code": twoFactor,
   "/two-factor/verify-otp": twoFactor,
+  "/change-password": passwordCheck,
+  "/two-factor/enable": passwordCheck,
+  "/two-factor/disable": passwordCheck,
+  "/two-factor/get-totp-uri": passwordCheck,
+  "/two-factor/generate-backup-codes": passwordCheck,
 } as const satisfies Record<string, AuthEndpointLimits>;
 
 export type LimitedAuthPath = keyof typeof AUTH_ENDPOINT_LIMITS;
@@ -50,6 +62,11 @@ export interface AuthCaller {
 }
 
 export type AuthLimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+/** Whose count a call to `path` adds to, beyond its address and email: see `userFrom`. */
+export function userSourceOf(path: string): AuthEndpointLimits["userFrom"] | null {
+  return limitsFor(path).userFrom ?? null;
+}
 
 function limitsFor(path: string): AuthEndpointLimits {
   return (AUTH_ENDPOINT_LIMITS as Record<string, AuthEndpointLimits>)[path] ?? OTHER_ENDPOINT;

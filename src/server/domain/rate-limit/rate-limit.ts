@@ -52,6 +52,11 @@ export const RATE_LIMIT_RULES = {
   twoFactorPerAddress: { windowMs: 60_000, max: 10 },
   /** Two-factor codes tried for one user from anywhere; a correct code clears it (a TOTP code is 6 digits). */
   twoFactorPerUser: { windowMs: 15 * 60_000, max: 5 },
+  /**
+   * The password of a signed-in user checked again (change password, two-factor set-up and removal):
+   * a stolen session must not become a way to guess the password. A correct password clears it.
+   */
+  passwordCheckPerUser: { windowMs: 15 * 60_000, max: 10 },
   /** Every other Better Auth endpoint (sign-out, reset with a token, link callbacks...) from one address. */
   authPerAddress: { windowMs: 60_000, max: 100 },
 } as const satisfies Record<string, RateLimitRule>;
