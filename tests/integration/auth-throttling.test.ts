@@ -18,7 +18,7 @@ import { getAuth } from "@/server/auth";
 import { prisma } from "@/server/db/client";
 import { RATE_LIMIT_RULES } from "@/server/domain/rate-limit/rate-limit";
 import { withTrustedClientAddress } from "@/server/http/trusted-request";
-import { markEmailVerified, signUp, TEST_PASSWORD, uniqueEmail } from "../helpers/auth";
+import { cookieHeaderFrom, markEmailVerified, signUp, TEST_PASSWORD, uniqueEmail } from "../helpers/auth";
 
 const APP_ORIGIN = "http://localhost:3000";
 // Each password check costs ~0.5 s (scrypt) and some tests make 40 of them: longer than the default timeout.
@@ -263,11 +263,7 @@ describe("two-factor verification", { timeout: 60_000 }, () => {
     const res = await signInEmail(behindProxy, email, TEST_PASSWORD, { "x-forwarded-for": address });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ twoFactorRedirect: true });
-    return res.headers
-      .getSetCookie()
-      .map((c) => c.split(";")[0]!)
-      .filter((c) => !c.endsWith("="))
-      .join("; ");
+    return cookieHeaderFrom(res.headers);
   }
 
   const verify = (cookie: string, code: string, address: string) =>
@@ -317,11 +313,7 @@ describe("a signed-in user's password checked again", { timeout: 60_000 }, () =>
   async function signedIn(email: string, address: string): Promise<string> {
     const res = await signInEmail(behindProxy, email, TEST_PASSWORD, { "x-forwarded-for": address });
     expect(res.status).toBe(200);
-    return res.headers
-      .getSetCookie()
-      .map((c) => c.split(";")[0]!)
-      .filter((c) => !c.endsWith("="))
-      .join("; ");
+    return cookieHeaderFrom(res.headers);
   }
 
   const changePassword = (cookie: string, currentPassword: string, address: string) =>
