@@ -6,7 +6,7 @@ import { nextCookies } from "better-auth/next-js";
 import { admin, magicLink, organization, twoFactor } from "better-auth/plugins";
 import { createAccessControl } from "better-auth/plugins/access";
 import { env } from "@/env";
-import { localeFromHeaders } from "@/i18n/locale-from-request";
+import { localeFromHeaders, localeFromLink } from "@/i18n/locale-from-request";
 import { translatorFor } from "@/i18n/translator";
 import { resolveAuthSecret } from "@/server/auth-secret";
 import { authThrottleHooks } from "@/server/auth-throttle";
@@ -102,7 +102,7 @@ function createAuth() {
       sendVerificationEmail: async ({ user, url }, request) => {
         await notify(prisma, {
           event: "auth.verify-email",
-          recipients: [{ email: user.email, locale: localeFromHeaders(request?.headers) }],
+          recipients: [{ email: user.email, locale: localeFromLink(url, request?.headers) }],
           data: { name: user.name, url },
           idempotencyKey: `verify-email:${linkKey(url)}`,
         });

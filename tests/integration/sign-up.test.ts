@@ -238,6 +238,14 @@ describe("sign-up with an address that already has an account (no account enumer
     expect(mail!.text).toContain("http://localhost:3000/de/forgot-password");
   });
 
+  it("the verification mail of a sign-up is in the language the sign-up form was in", async () => {
+    const { email } = await signUp({ email: uniqueEmail("verify-de"), locale: "de" });
+    const [row] = await prisma.notificationOutbox.findMany({ where: { event: "auth.verify-email", recipient: email } });
+    expect(row).toMatchObject({ locale: "de" });
+    const { email: english } = await signUp({ email: uniqueEmail("verify-en"), locale: "en" });
+    expect(await prisma.notificationOutbox.findFirst({ where: { event: "auth.verify-email", recipient: english } })).toMatchObject({ locale: "en" });
+  });
+
   it("Better Auth's /sign-up/email answers the same over HTTP for an existing and a new address, and mails the holder", async () => {
     const existing = await signUp({ email: uniqueEmail("http-taken") });
     const fresh = uniqueEmail("http-fresh");
