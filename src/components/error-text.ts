@@ -18,20 +18,30 @@ const authCodes: Record<string, string> = {
   EMAIL_DOMAIN_NOT_ALLOWED: "EMAIL_DOMAIN_NOT_ALLOWED", // src/server/domain/identity/sign-up-auth-plugin.ts
 };
 
+/** The errors.* message key for a tRPC or Better Auth error; null when only the generic sentence fits. */
+export function errorMessageKey(error: ErrorLike): string | null {
+  if (!error) return null;
+  const status = error.status ?? error.data?.httpStatus;
+  return (
+    error.data?.appCode ??
+    (error.code ? authCodes[error.code] : undefined) ??
+    (status === 429 ? "RATE_LIMITED" : undefined) ??
+    // A busy database (pool exhausted) answers a retryable 503: src/server/db/pool-errors.ts.
+    (status === 503 || error.data?.code === "SERVICE_UNAVAILABLE" ? "SERVICE_BUSY" : undefined) ??
+    (error.data?.code === "BAD_REQUEST" ? "INVALID_INPUT" : undefined) ??
+    (error.data?.code === "NOT_FOUND" ? "NOT_FOUND" : undefined) ??
+    (error.data?.code === "FORBIDDEN" ? "FORBIDDEN" : undefined) ??
+    (error.data?.code === "UNAUTHORIZED" ? "UNAUTHENTICATED" : undefined) ??
+    null
+  );
+}
+
 /** Turns a tRPC or Better Auth error into a sentence in the user's language. */
 export function useErrorText() {
   const t = useTranslations("errors");
   const common = useTranslations("common");
   return (error: ErrorLike): string => {
-    if (!error) return common("somethingWentWrong");
-    const code =
-      error.data?.appCode ??
-      (error.code ? authCodes[error.code] : undefined) ??
-      (error.status === 429 || error.data?.httpStatus === 429 ? "RATE_LIMITED" : undefined) ??
-      (error.data?.code === "BAD_REQUEST" ? "INVALID_INPUT" : undefined) ??
-      (error.data?.code === "NOT_FOUND" ? "NOT_FOUND" : undefined) ??
-      (error.data?.code === "FORBIDDEN" ? "FORBIDDEN" : undefined) ??
-      (error.data?.code === "UNAUTHORIZED" ? "UNAUTHENTICATED" : undefined);
+    const code = errorMessageKey(error);
     return code && t.has(code as never) ? t(code as never) : common("somethingWentWrong");
   };
 }
