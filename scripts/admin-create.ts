@@ -58,7 +58,12 @@ runCli("admin:create", async () => {
           : `Made the existing user ${result.email} (id ${result.userId}) a platform admin.`,
       );
       if (result.passwordSetupEmail === "sent") {
-        const mailbox = env.RESEND_API_KEY ? "" : ` (no email provider configured: it is in the dev mailbox, ${env.APP_URL}/dev/mailbox)`;
+        // A production build's mailbox shows mail only to its signed-in recipient, which a new admin cannot be yet.
+        const mailbox = env.RESEND_API_KEY
+          ? ""
+          : env.NODE_ENV === "production"
+            ? ` (no email provider configured: the message is stored in the table dev_mailbox_messages; set RESEND_API_KEY for real email)`
+            : ` (no email provider configured: it is in the dev mailbox, ${env.APP_URL}/dev/mailbox)`;
         log.info(`A password setup email was sent to ${result.email}${mailbox}.`);
       } else if (result.passwordSetupEmail === "failed") {
         log.warn(`The password setup email could not be sent; ${result.email} can use "Forgot password" on ${env.APP_URL}/sign-in.`);
