@@ -62,28 +62,31 @@ export default async function DevMailboxPage({
         {messages.length === 0 ? (
           <p className="mt-8 rounded-lg border border-dashed p-10 text-center text-muted-foreground">{t("empty")}</p>
         ) : (
-          <table className="mt-6 w-full text-left text-sm">
-            <thead className="border-b text-muted-foreground">
-              <tr>
-                <th className="py-2 font-medium">{t("to")}</th>
-                <th className="py-2 font-medium">{t("subject")}</th>
-                <th className="py-2 font-medium">{t("received")}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y">
-              {messages.map((m) => (
-                <tr key={m.id}>
-                  <td className="py-2 pr-4">{m.to}</td>
-                  <td className="py-2 pr-4">
-                    <Link href={`/dev/mailbox/${m.id}`} className="font-medium underline-offset-4 hover:underline">
-                      {m.subject}
-                    </Link>
-                  </td>
-                  <td className="py-2 text-muted-foreground">{format.dateTime(m.createdAt, { dateStyle: "short", timeStyle: "medium" })}</td>
+          // Scrolls sideways on a phone instead of widening the page.
+          <div className="mt-6 overflow-x-auto">
+            <table className="w-full text-left text-sm">
+              <thead className="border-b text-muted-foreground">
+                <tr>
+                  <th className="py-2 font-medium">{t("to")}</th>
+                  <th className="py-2 font-medium">{t("subject")}</th>
+                  <th className="py-2 font-medium">{t("received")}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody className="divide-y">
+                {messages.map((m) => (
+                  <tr key={m.id}>
+                    <td className="py-2 pr-4">{m.to}</td>
+                    <td className="py-2 pr-4">
+                      <Link href={`/dev/mailbox/${m.id}`} className="font-medium underline-offset-4 hover:underline">
+                        {m.subject}
+                      </Link>
+                    </td>
+                    <td className="py-2 text-muted-foreground">{format.dateTime(m.createdAt, { dateStyle: "short", timeStyle: "medium" })}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </main>
     </>
