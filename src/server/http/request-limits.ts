@@ -4,6 +4,7 @@
  * index). Edit a limit here when a legitimate request grows past it; the numbers are in the README.
  */
 import { jsonError } from "./api-responses";
+import { isMalformedPath } from "./trusted-request";
 
 export interface RequestLimits {
   /** The largest request body, in bytes (413 beyond). */
@@ -43,12 +44,7 @@ const BODYLESS_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  */
 export async function boundRequest(req: Request, limits: RequestLimits): Promise<Request | Response> {
   if (req.url.length > MAX_URL_LENGTH) return jsonError(414, "URI_TOO_LONG", "The request URL is too long");
-  const url = new URL(req.url);
-  try {
-    decodeURIComponent(url.pathname);
-  } catch {
-    return jsonError(400, "MALFORMED_PATH", "The request path is not valid");
-  }
+  if (isMalformedPath(new URL(req.url).pathname)) return jsonError(400, "MALFORMED_PATH", "The request path is not valid");
   if (BODYLESS_METHODS.has(req.method)) return req;
 
   const declared = req.headers.get("content-length");
