@@ -25,8 +25,9 @@ import { drainJobs } from "../helpers/jobs";
 async function pastDueTenant() {
   const t = await billingTenant();
   await webhookAt(subscriptionEvent("subscription.active", t.tenantId, at(0).toISOString()), at(MINUTE));
-  const failedAt = at(11 * MINUTE);
-  const failed = await webhookAt(subscriptionPayment("payment.failed", t.tenantId, `pay_${randomUUID()}`, at(10 * MINUTE).toISOString()), failedAt);
+  const failedAt = at(10 * MINUTE);
+  const failed = await webhookAt(subscriptionPayment("payment.failed", t.tenantId, `pay_${randomUUID()}`, failedAt.toISOString()), at(11 * MINUTE));
+  // The grace period runs from the failure (the provider's time), not from when we processed it.
   const graceEndsAt = new Date(failedAt.getTime() + DEFAULT_GRACE_DAYS * DAY);
   return { ...t, failed, failedAt, graceEndsAt };
 }
@@ -137,7 +138,7 @@ describe("a failed payment", () => {
     await webhookAt({ ...failed, id: `msg_${randomUUID()}` }, at(30 * MINUTE));
     await drainJobs(prisma);
 
-    const graceEndsAt = new Date(now.getTime() + DEFAULT_GRACE_DAYS * DAY);
+    const graceEndsAt = new Date(at(10 * MINUTE).getTime() + DEFAULT_GRACE_DAYS * DAY);
     expect(await subscriptionRow(t.tenantId)).toMatchObject({ state: "past_due", graceEndsAt });
     expect(await recipientsOf(t.tenantId, "billing.payment-failed")).toEqual(t.billingContacts);
     expect(await timers(t.tenantId, "billing.grace-end")).toHaveLength(1);

@@ -5,6 +5,7 @@
  * timers through the local job runner, and the worker's job list (trigger/jobs.ts) knows them all.
  */
 import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it, vi } from "vitest";
 
 vi.hoisted(() => {
@@ -111,10 +112,10 @@ describe("stale grace timers", () => {
     const fail = (minutes: number) =>
       webhookAt(subscriptionPayment("payment.failed", t.tenantId, `pay_${randomUUID()}`, iso(minutes * MINUTE)), at((minutes + 1) * MINUTE));
     await fail(10);
-    const firstGraceEnd = at(11 * MINUTE + DEFAULT_GRACE_DAYS * DAY);
+    const firstGraceEnd = at(10 * MINUTE + DEFAULT_GRACE_DAYS * DAY);
     await webhookAt(subscriptionPayment("payment.succeeded", t.tenantId, `pay_${randomUUID()}`, iso(DAY)), at(DAY + MINUTE));
     await fail(2 * 24 * 60);
-    const secondGraceEnd = at((2 * 24 * 60 + 1) * MINUTE + DEFAULT_GRACE_DAYS * DAY);
+    const secondGraceEnd = at(2 * 24 * 60 * MINUTE + DEFAULT_GRACE_DAYS * DAY);
     expect(await subscriptionRow(t.tenantId)).toMatchObject({ state: "past_due", graceEndsAt: secondGraceEnd });
     expect(await outbox(t.tenantId, "billing.payment-failed")).toHaveLength(4);
 
@@ -152,10 +153,12 @@ describe("the timer jobs", () => {
   });
 
   it("a due period-end runs through the local runner on the real clock", async () => {
-    // Canceled with the period already over (a late cancellation): the timer is due at once.
-    const periodEnd = new Date(Date.now() - MINUTE);
+    // Canceled with the period ending in a moment: the timer is due then (on the real clock).
+    const periodEnd = new Date(Date.now() + 1_000);
     const t = await activeTenant(at(30 * DAY), new Date(Date.now() - 2 * MINUTE));
     await webhookAt(cancelAt(t.tenantId, new Date(Date.now() - 30 * 1000).toISOString(), periodEnd), new Date());
+    expect(await subscriptionRow(t.tenantId)).toMatchObject({ state: "canceled" });
+    await sleep(Math.max(0, periodEnd.getTime() - Date.now()) + 50);
     const results = await drainJobs(prisma);
     expect(results.filter((r) => r.name === "billing.period-end")).toMatchObject([{ status: "succeeded" }]);
     expect(await subscriptionRow(t.tenantId)).toMatchObject({ state: "ended" });

@@ -7,6 +7,7 @@ const variant: Record<PaymentEventStatus, "info" | "success" | "danger" | "neutr
   processed: "success",
   failed: "danger",
   ignored: "neutral",
+  waiting: "info",
 };
 
 /** A billing webhook event's status in words and colour (server or client: it only reads messages). */

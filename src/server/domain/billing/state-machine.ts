@@ -304,7 +304,71 @@ export function billingStateAfter(record: BillingRecord, event: BillingEvent, no
   return { status: "applied", record: next, effects: effectsOf(from, next, now), from };
 }
 
-function effectsOf(from: BillingMachineState, next: BillingRecord, now: Date): BillingEffect[] {
+/** Where a subscription starts before its first provider event. */
+export const INITIAL_RECORD: BillingRecord = { state: "trial", graceEndsAt: null, periodEnd: null, cancelAtPeriodEnd: false, lastEventAt: null };
+
+/**
+ * After a subscription trial's end the provider charges (subscription.renewed / active) or gives up within
+ * hours; still "trial" this long after it ended means no payment is coming: the trial has expired.
+ */
+export const SUBSCRIPTION_TRIAL_SILENCE_MS = DAY_MS;
+
+/** The timer due next on this record and the instant it fires, or null when none is pending. */
+function nextTimer(record: BillingRecord): { kind: TimeEventKind; at: Date; firesAt: Date } | null {
+  if (record.state === "past_due" && record.graceEndsAt) return { kind: "grace.ended", at: record.graceEndsAt, firesAt: record.graceEndsAt };
+  if (record.state === "canceled" && record.periodEnd) return { kind: "period.ended", at: record.periodEnd, firesAt: record.periodEnd };
+  if (record.state === "trial" && record.periodEnd) {
+    return { kind: "trial.ended", at: record.periodEnd, firesAt: new Date(record.periodEnd.getTime() + SUBSCRIPTION_TRIAL_SILENCE_MS) };
+  }
+  return null;
+}
+
+/** The record once every timer due by `until` has fired (each can lead to the next: none chain today). */
+function withTimersDue(record: BillingRecord, until: Date, options: BillingMachineOptions): BillingRecord {
+  for (let current = record; ; ) {
+    const timer = nextTimer(current);
+    if (!timer || timer.firesAt.getTime() > until.getTime()) return current;
+    const outcome = billingStateAfter(current, { kind: timer.kind, at: timer.at }, timer.firesAt, options);
+    if (outcome.status !== "applied") return current;
+    current = outcome.record;
+  }
+}
+
+/** A provider event applied to a subscription (billing_subscription_events), as the fold reads it. */
+export interface SubscriptionFact extends BillingEvent {
+  /** Orders events with the same timestamp the same way every time. */
+  readonly id: string;
+  readonly productId: string | null;
+}
+
+export interface FoldedSubscription {
+  readonly record: BillingRecord;
+  /** The product of the newest event that names one (a plan change moves it; payments usually name none). */
+  readonly productId: string | null;
+}
+
+/**
+ * A subscription's record at `now` from every provider event applied to it, whatever order they arrived
+ * in: the events in provider-time order through the machine, each at its own instant (so a grace period
+ * runs from the failed payment, not from when we processed it), with our timers firing in between and up
+ * to `now`. Processing an event means adding it to the set and folding again: the same events give the
+ * same record and product in any arrival order.
+ */
+export function subscriptionFromFacts(facts: readonly SubscriptionFact[], now: Date, options: BillingMachineOptions = {}): FoldedSubscription {
+  const ordered = [...facts].sort((a, b) => a.at.getTime() - b.at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  let record = INITIAL_RECORD;
+  let productId: string | null = null;
+  for (const fact of ordered) {
+    record = withTimersDue(record, fact.at, options);
+    const outcome = billingStateAfter(record, fact, fact.at, options);
+    if (outcome.status === "applied") record = outcome.record;
+    if (fact.productId) productId = fact.productId;
+  }
+  return { record: withTimersDue(record, now, options), productId };
+}
+
+/** The effects of moving a stored record to `next` (notifications, timers, the tenant badge). */
+export function effectsOf(from: BillingMachineState, next: BillingRecord, now: Date): BillingEffect[] {
   const to = next.state;
   const effects: BillingEffect[] = [];
   if (from !== to) {
@@ -374,7 +438,12 @@ function toDate(value: string | Date | null | undefined): Date | null {
  * `subscription.updated` / `subscription.plan_changed` carry the latest status: they map through it, and
  * "active with cancel_at_next_billing_date" is a cancellation at period end (false again: withdrawn).
  */
-export function billingEventFromDodo(webhook: DodoWebhookLike): BillingEvent | null {
+/** A provider's event as the machine sees it. */
+export interface ProviderBillingEvent extends BillingEvent {
+  readonly kind: ProviderEventKind;
+}
+
+export function billingEventFromDodo(webhook: DodoWebhookLike): ProviderBillingEvent | null {
   const at = toDate(webhook.timestamp);
   if (!at) return null;
   const periodEnd = toDate(webhook.data.next_billing_date);

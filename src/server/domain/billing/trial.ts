@@ -5,6 +5,7 @@ import { defineJob } from "@/server/domain/jobs";
 import { DEFAULT_PLAN } from "@/server/domain/plans/plans";
 import { applyTimeEvent } from "./apply-billing-event";
 import { billingMailUrl, notifyBillingContacts } from "./billing-notifications";
+import { SUBSCRIPTION_TRIAL_SILENCE_MS } from "./state-machine";
 import { findLiveSubscription, isLiveSubscription } from "./subscription-actions";
 
 // The hourly trial sweep. Tenants start in billing_state trial with trialEndsAt = sign-up + 14 days and
@@ -17,11 +18,6 @@ import { findLiveSubscription, isLiveSubscription } from "./subscription-actions
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** How long before the trial's end the billing contacts hear that it ends. */
 export const TRIAL_ENDING_NOTICE_DAYS = 3;
-/**
- * After a subscription trial's end Dodo charges (subscription.renewed / active) or gives up within hours;
- * still "trial" a day later means no payment is coming, so the trial has expired.
- */
-export const SUBSCRIPTION_TRIAL_SILENCE_MS = DAY_MS;
 const PAGE_SIZE = 200;
 
 export interface TrialSweepResult {

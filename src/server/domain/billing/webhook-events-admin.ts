@@ -11,14 +11,14 @@ import { enqueue } from "@/server/domain/jobs";
 import { entityIdSchema } from "@/server/domain/validation";
 import { processWebhookJob } from "./process-webhook";
 
-export const WEBHOOK_EVENT_STATUSES = ["received", "processed", "failed", "ignored"] as const satisfies readonly PaymentEventStatus[];
+export const WEBHOOK_EVENT_STATUSES = ["received", "waiting", "processed", "failed", "ignored"] as const satisfies readonly PaymentEventStatus[];
 export const WEBHOOK_EVENTS_PAGE_MAX = 100;
 export const WEBHOOK_EVENTS_PAGE_DEFAULT = 50;
 /** The list shows the start of an error; getWebhookEvent returns all of it. */
 export const WEBHOOK_ERROR_PREVIEW = 300;
 
-/** Statuses an admin may replay. */
-export const REPLAYABLE: readonly PaymentEventStatus[] = ["failed", "ignored"];
+/** Statuses an admin may replay (a waiting event: re-checked now instead of at its next wake-up). */
+export const REPLAYABLE: readonly PaymentEventStatus[] = ["failed", "ignored", "waiting"];
 export const canReplay = (status: PaymentEventStatus) => REPLAYABLE.includes(status);
 
 export const REPLAY_AUDIT_ACTION = "billing.webhook_replayed";
@@ -132,7 +132,7 @@ export async function replayWebhookEvent(db: DbTx, input: { id: string; actorUse
   // Compare-and-set on the status: if the runner or another admin moved the row since we read it, CONFLICT.
   const { count } = await db.billingPaymentEvent.updateMany({
     where: { id: input.id, status: current.status },
-    data: { status: "received", lastError: null, processedAt: null },
+    data: { status: "received", lastError: null, processedAt: null, waitingFor: [], waitUntil: null },
   });
   if (count === 0) return refuse(db, input.id);
   const n = (await replayCount(db, input.id)) + 1;
