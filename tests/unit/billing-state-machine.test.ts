@@ -17,7 +17,10 @@ import {
   hasAccess,
   isTimeEvent,
   resolveGraceDays,
+  subscriptionFromFacts,
+  SUBSCRIPTION_TRIAL_SILENCE_MS,
   toTenantBillingState,
+  type SubscriptionFact,
   type BillingEvent,
   type BillingEventKind,
   type BillingMachineState,
@@ -261,5 +264,71 @@ describe("billingEventFromDodo", () => {
     expect(withdrawn?.kind).toBe("subscription.active");
     expect(billingEventFromDodo({ type: "subscription.plan_changed", timestamp: ts, data: { status: "on_hold" } })?.kind).toBe("subscription.on_hold");
     expect(billingEventFromDodo({ type: "subscription.updated", timestamp: ts, data: { status: "pending" } })).toBeNull();
+  });
+});
+
+describe("subscriptionFromFacts (the record as the fold of a subscription's events)", () => {
+  const fact = (id: string, kind: SubscriptionFact["kind"], at: Date, extra: Partial<SubscriptionFact> = {}): SubscriptionFact => ({
+    id,
+    kind,
+    at,
+    periodEnd: null,
+    productId: null,
+    ...extra,
+  });
+  const permutationsOf = <T,>(items: T[]): T[][] =>
+    items.length <= 1 ? [items] : items.flatMap((item, i) => permutationsOf([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+
+  it("starts in trial with nothing known", () => {
+    expect(subscriptionFromFacts([], now)).toEqual({
+      record: { state: "trial", graceEndsAt: null, periodEnd: null, cancelAtPeriodEnd: false, lastEventAt: null },
+      productId: null,
+    });
+  });
+
+  it("gives the same record and product for every order of the same events", () => {
+    const facts = [
+      fact("a", "subscription.active", ago(40), { productId: "prod_pro", periodEnd: ago(10) }),
+      fact("b", "payment.succeeded", ago(39.9)),
+      fact("c", "subscription.active", ago(30), { productId: "prod_business" }),
+      fact("d", "payment.failed", ago(12)),
+      fact("e", "payment.succeeded", ago(11)),
+      fact("f", "subscription.cancelled", ago(2), { periodEnd: ahead(20) }),
+    ];
+    const want = subscriptionFromFacts(facts, now);
+    expect(want).toEqual({
+      record: { state: "canceled", graceEndsAt: null, periodEnd: ahead(20), cancelAtPeriodEnd: true, lastEventAt: ago(2) },
+      productId: "prod_business",
+    });
+    for (const order of permutationsOf(facts)) expect(subscriptionFromFacts(order, now)).toEqual(want);
+  });
+
+  it("runs a grace period from the failed payment's own time, not from when it is folded", () => {
+    const { record } = subscriptionFromFacts([fact("a", "subscription.active", ago(3)), fact("b", "payment.failed", ago(2))], now);
+    expect(record).toMatchObject({ state: "past_due", graceEndsAt: new Date(ago(2).getTime() + DEFAULT_GRACE_DAYS * DAY) });
+  });
+
+  it("fires the timers that came due between two events, and up to now", () => {
+    const active = fact("a", "subscription.active", ago(20));
+    const failed = fact("b", "payment.failed", ago(19));
+    // The grace ran out before the next failed retry: suspended stays suspended (a retry does not reopen grace).
+    const retried = subscriptionFromFacts([active, failed, fact("c", "payment.failed", ago(1))], now);
+    expect(retried.record).toMatchObject({ state: "suspended", graceEndsAt: null });
+    // With nothing after it, the grace end fires at now too.
+    expect(subscriptionFromFacts([active, failed], now).record.state).toBe("suspended");
+    expect(subscriptionFromFacts([active, failed], ago(15)).record.state).toBe("past_due");
+    // A cancellation whose period has ended is over; a trial nobody paid for expires after the silence.
+    expect(subscriptionFromFacts([active, fact("d", "subscription.cancelled", ago(5), { periodEnd: ago(1) })], now).record.state).toBe("ended");
+    const trialEnd = ago(3);
+    const trial = [fact("e", "subscription.failed", ago(10), { periodEnd: trialEnd })];
+    expect(subscriptionFromFacts(trial, new Date(trialEnd.getTime() + SUBSCRIPTION_TRIAL_SILENCE_MS - 1)).record.state).toBe("trial");
+    expect(subscriptionFromFacts(trial, new Date(trialEnd.getTime() + SUBSCRIPTION_TRIAL_SILENCE_MS)).record.state).toBe("expired");
+  });
+
+  it("orders events with the same timestamp by id, and takes the product of the newest event that names one", () => {
+    const same = ago(1);
+    const facts = [fact("b", "subscription.on_hold", same), fact("a", "subscription.active", same, { productId: "prod_pro" })];
+    expect(subscriptionFromFacts(facts, now)).toMatchObject({ record: { state: "on_hold" }, productId: "prod_pro" });
+    expect(subscriptionFromFacts([...facts].reverse(), now)).toMatchObject({ record: { state: "on_hold" }, productId: "prod_pro" });
   });
 });
