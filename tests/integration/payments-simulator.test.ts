@@ -619,14 +619,14 @@ describe("npm run payments:simulate", { timeout: 60_000 }, () => {
     expect(await prisma.tenant.findUniqueOrThrow({ where: { id: tenantId } })).toMatchObject({ billingState: "past_due" });
   });
 
-  it("out-of-order: the older past_due arrives second and is ignored as stale", async () => {
+  it("out-of-order: the older past_due arrives second and changes nothing (folded in before the renewal)", async () => {
     const { tenantId } = await subscribedTenant();
     const { code } = await simulate(["out-of-order", "--tenant", tenantId, "--url", appUrl]);
     expect(code).toBe(0);
     await drainJobs(prisma);
     expect(await prisma.billingTenantSubscription.findUniqueOrThrow({ where: { tenantId } })).toMatchObject({ state: "active" });
-    const stale = (await inbox(tenantId)).at(-1)!;
-    expect(stale).toMatchObject({ type: "subscription.past_due", note: expect.stringMatching(/stale/i) });
+    const older = (await inbox(tenantId)).at(-1)!;
+    expect(older).toMatchObject({ type: "subscription.past_due", status: "processed", note: expect.stringMatching(/no change \(active\)/) });
   });
 
   // Bad arguments: tests/unit/payments-simulator-cli.test.ts.

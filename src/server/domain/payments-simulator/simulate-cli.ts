@@ -32,7 +32,7 @@ import {
 export const SIMULATE_PRESETS = {
   "renewal-failure": "payment.failed + subscription.past_due: a renewal the card declined",
   recovery: "payment.succeeded + subscription.active: the overdue renewal paid with a new card",
-  "out-of-order": "subscription.renewed, then an older subscription.past_due: the app must ignore the older one",
+  "out-of-order": "subscription.renewed, then an older subscription.past_due: the app folds it in before the renewal and stays active",
 } as const;
 export type SimulatePreset = keyof typeof SIMULATE_PRESETS;
 
