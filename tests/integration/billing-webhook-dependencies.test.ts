@@ -54,11 +54,13 @@ afterEach(async () => {
 });
 
 describe("events that depend on other events", () => {
-  it("refunds that arrive up to 30 minutes before their payments are all applied: exact ledgers", { timeout: 300_000 }, async () => {
+  it("refunds up to 30 minutes before their payments, payments failing past their retries then redelivered: exact ledgers", { timeout: 300_000 }, async () => {
     const random = mulberry32(11);
     const start = Date.now();
     const arrivals: { at: number; delivery: Delivery }[] = [];
     const expected = new Map<string, number>();
+    /** Payments whose processing fails on every attempt until the fault is lifted. */
+    const faulty: Delivery[] = [];
     for (let t = 0; t < 15; t++) {
       const tenantId = await newBareTenant();
       // 1,000 + 5,000 + 1,000 credits; a full refund of the first, a half refund of the second, nothing
@@ -73,7 +75,9 @@ describe("events that depend on other events", () => {
         // The refund is delivered first; its payment 1-30 minutes later.
         const refundArrives = Math.floor(random() * 10) * MINUTE;
         const paymentArrives = refundArrives + (1 + Math.floor(random() * 30)) * MINUTE;
-        arrivals.push({ at: paymentArrives, delivery: creditPayment(tenantId, pack.payment, pack.product, pack.amount, paidAt) });
+        const payment = creditPayment(tenantId, pack.payment, pack.product, pack.amount, paidAt);
+        arrivals.push({ at: paymentArrives, delivery: payment });
+        if (t < 3 && i === 0) faulty.push(payment);
         if (pack.refund) arrivals.push({ at: refundArrives, delivery: refundEvent(tenantId, `ref_${t}_${i}`, pack.payment, pack.refund, paidAt) });
       }
       const subscriptionPaymentId = `pay_${t}_sub`;
@@ -83,16 +87,30 @@ describe("events that depend on other events", () => {
     }
 
     // The provider delivers in arrival order; our runner works each simulated minute on that minute's clock.
+    await failProcessingOf(faulty.map((d) => d.id));
     arrivals.sort((a, b) => a.at - b.at);
     let next = 0;
-    for (let minute = 0; minute <= 45; minute++) {
+    let minute = 0;
+    for (; minute <= 60; minute++) {
       for (; next < arrivals.length && arrivals[next]!.at <= minute * MINUTE; next++) expect(await deliverWebhook(arrivals[next]!.delivery)).toBe(200);
       await drainJobs(prisma, { now: new Date(start + minute * MINUTE), timeoutMs: 60_000 });
     }
     expect(next).toBe(arrivals.length);
+    // The faulty payments failed past their retries; their refunds still wait for them.
+    for (const payment of faulty) expect(await inboxRow(payment)).toMatchObject({ status: "failed", attempts: 8 });
+    expect(await prisma.billingPaymentEvent.count({ where: { status: "waiting" } })).toBe(faulty.length);
+
+    // The fault is fixed; the provider's next retry of those payments queues them again.
+    await prisma.$executeRawUnsafe(`DROP TRIGGER test_fail_processing ON billing_payment_events`);
+    for (const payment of faulty) expect(await deliverWebhook(payment)).toBe(200);
+    await drainJobs(prisma, { now: new Date(start + minute * MINUTE), timeoutMs: 60_000 });
 
     expect(await prisma.billingPaymentEvent.count({ where: { status: { notIn: ["processed", "ignored"] } } })).toBe(0);
-    expect(await prisma.job.count({ where: { status: { not: "succeeded" } } })).toBe(0);
+    // Nothing open; the only failed jobs are the faulty payments' first ones (their redeliveries succeeded).
+    const unfinished = await prisma.job.findMany({ where: { status: { not: "succeeded" } }, select: { status: true, payload: true } });
+    const faultyRows = await Promise.all(faulty.map(inboxRow));
+    expect(unfinished.map((j) => j.status)).toEqual(faulty.map(() => "failed"));
+    expect(unfinished.map((j) => (j.payload as { eventId: string }).eventId).sort()).toEqual(faultyRows.map((r) => r.id).sort());
     for (const [tenantId, balance] of expected) {
       expect(await creditBalance(tenantId), tenantId).toBe(balance);
       expect(await prisma.tenantCreditLedger.count({ where: { tenantId, kind: "refund" } })).toBe(2);
