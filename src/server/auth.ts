@@ -7,15 +7,14 @@ import { admin, magicLink, organization, twoFactor } from "better-auth/plugins";
 import { createAccessControl } from "better-auth/plugins/access";
 import { env } from "@/env";
 import { localeFromHeaders, localeFromLink } from "@/i18n/locale-from-request";
-import { translatorFor } from "@/i18n/translator";
 import { resolveAuthSecret } from "@/server/auth-secret";
 import { authThrottleHooks } from "@/server/auth-throttle";
 import { prisma } from "@/server/db/client";
 import { signUpProtection } from "@/server/domain/identity/sign-up-auth-plugin";
 import { notify } from "@/server/domain/notifications/notify";
-import { recordSignUpConsents, signUpConsentsSchema } from "@/server/domain/privacy/consents";
 import { rolePermissions, statements } from "@/server/domain/rbac/permissions";
-import { acceptPendingInvitationsForUser, hasPendingInvitation } from "@/server/domain/tenancy/invitations/accept-invitation";
+import { acceptPendingInvitationsForUser } from "@/server/domain/tenancy/invitations/accept-invitation";
+import { defaultTenantName } from "@/server/domain/tenancy/provision-tenant";
 import { provisionTenantForNewUser } from "@/server/domain/tenancy/single-tenant";
 import { databaseBusyAnswers } from "@/server/http/auth-database-busy";
 
@@ -97,7 +96,10 @@ function createAuth() {
       },
     },
     emailVerification: {
-      sendOnSignUp: true,
+      // The sign-up's verification mail is queued by finishSignUp (src/server/domain/identity/finish-sign-up.ts),
+      // with the workspace, in one transaction, so a failed sign-up can be finished once by its retry.
+      // This callback sends the links a user asks for again (/send-verification-email).
+      sendOnSignUp: false,
       autoSignInAfterVerification: true,
       sendVerificationEmail: async ({ user, url }, request) => {
         await notify(prisma, {
@@ -109,26 +111,6 @@ function createAuth() {
       },
     },
     databaseHooks: {
-      user: {
-        create: {
-          // Journey 1: a user who signs up without an invitation gets a tenant of their own.
-          // Journeys 2 and 3: an address with a pending invitation gets none; its invitations become
-          // memberships at the first session, i.e. once the address is verified (session hook below).
-          after: async (user, ctx) => {
-            const locale = localeFromHeaders(ctx?.request?.headers ?? ctx?.headers);
-            const consents = signUpConsentsSchema.safeParse((ctx?.body as { consents?: unknown } | undefined)?.consents);
-            if (await hasPendingInvitation(prisma, { email: user.email })) {
-              if (consents.success) await recordSignUpConsents(prisma, user.id, consents.data);
-              return;
-            }
-            await provisionTenantForNewUser(prisma, {
-              userId: user.id,
-              tenantName: translatorFor(locale, "tenancy")("defaultTenantName", { name: user.name.split(" ")[0] ?? user.name }),
-              consents: consents.success ? consents.data : undefined,
-            });
-          },
-        },
-      },
       session: {
         create: {
           // Every new session starts in a tenant of the user. Pending invitations to the user's
@@ -163,7 +145,7 @@ function createAuth() {
             const locale = localeFromHeaders(ctx?.request?.headers ?? ctx?.headers);
             const { tenant } = await provisionTenantForNewUser(prisma, {
               userId: session.userId,
-              tenantName: translatorFor(locale, "tenancy")("defaultTenantName", { name: user.name.split(" ")[0] ?? user.name }),
+              tenantName: defaultTenantName(user.name, locale),
             });
             return { data: { ...session, activeOrganizationId: tenant.id } };
           },
@@ -200,7 +182,8 @@ function createAuth() {
           });
         },
       }),
-      // Disposable-address refusal and the "someone tried to sign up" mail (sign-up answers the same either way).
+      // Disposable-address refusal, finishing sign-ups (workspace, consents, verification mail) and the
+      // "someone tried to sign up" mail (sign-up answers the same either way).
       signUpProtection(),
       databaseBusyAnswers(), // no free database connection: 503 + Retry-After, not 500
       nextCookies(), // must stay last: lets server actions set the session cookie

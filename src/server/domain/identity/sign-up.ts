@@ -35,8 +35,10 @@ export interface SignUpResult extends SignUpOutput {
 }
 
 /**
- * Journey 1, step 1. Better Auth creates the user and credential account and sends the verification
- * mail; its user hook provisions the tenant and records the consents passed along in the body.
+ * Journey 1, step 1. Better Auth creates the user and credential account; then finishSignUp (called from
+ * src/server/domain/identity/sign-up-auth-plugin.ts) provisions the tenant, records the consents passed
+ * along in the body and queues the verification mail, in one transaction. If that fails, the call
+ * answers 503 (retry) and the retried call finishes it.
  *
  * An address that already has an account answers exactly like a new one (anyone could otherwise test
  * which addresses have accounts): Better Auth answers it with a made-up user and creates nothing, and
@@ -51,8 +53,8 @@ export async function signUpWithEmail(db: DbTx, auth: Auth, input: SignUpInput, 
   await assertSignUpSeatAvailable(db, { email: input.email });
   const answer = { email: input.email, verificationRequired: true as const };
   try {
-    // `consents` rides along in the body for the user-created hook (src/server/auth.ts), `locale` for the
-    // mail to an existing account's holder.
+    // `consents` and `locale` ride along in the body for the sign-up plugin (finishSignUp, and the mail
+    // to an existing account's holder).
     const body = {
       name: input.name,
       email: input.email,

@@ -6,12 +6,12 @@
  */
 import { env } from "@/env";
 import type { Db, DbTx } from "@/server/db/client";
+import { inTransaction } from "@/server/db/transaction";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { AppError } from "@/server/domain/errors";
-import { recordSignUpConsents } from "@/server/domain/privacy/consents";
 import { DAY_MS, DEFAULT_PLAN, plans } from "./defaults";
 import { hasPendingInvitation } from "./invitations/accept-invitation";
-import { provisionPersonalTenant, slugify, type ProvisionTenantInput } from "./provision-tenant";
+import { lockUserProvisioning, provisionPersonalTenant, slugify, type ProvisionTenantInput } from "./provision-tenant";
 import { assertSeatAvailable, lockTenantSeats } from "./seat-limits";
 
 export const DEFAULT_SINGLE_TENANT_NAME = "Workspace";
@@ -64,13 +64,14 @@ export function ensureSingleTenant(db: Db, opts: { now?: Date } = {}) {
  * tenant (the first user becomes its owner, later ones members; seat limits apply). Otherwise a
  * new personal tenant (provisionPersonalTenant). Idempotent per user, like provisionPersonalTenant.
  * `created` says whether a membership was made by this call; `tenantName` is unused in single-tenant mode.
+ * Runs in the caller's transaction when given one.
  */
-export async function provisionTenantForNewUser(db: Db, input: ProvisionTenantInput) {
+export async function provisionTenantForNewUser(db: Db | DbTx, input: ProvisionTenantInput) {
   if (!isSingleTenantMode()) return provisionPersonalTenant(db, input);
   const now = input.now ?? new Date();
-  return db.$transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     // The same per-user lock provisionPersonalTenant takes: the sign-up and first sign-in hooks may race.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('provision-tenant'), hashtext(${input.userId}))`;
+    await lockUserProvisioning(tx, input.userId);
     const { tenant } = await ensureSingleTenantTx(tx, now);
     const existing = await tx.tenantMember.findFirst({ where: { tenantId: tenant.id, userId: input.userId }, select: { id: true } });
     if (existing) return { tenant, created: false as const };
@@ -80,7 +81,6 @@ export async function provisionTenantForNewUser(db: Db, input: ProvisionTenantIn
     const role = owners === 0 ? "owner" : "member";
     await assertSeatAvailable(tx, { tenantId: tenant.id, memberType: "member" });
     const membership = await tx.tenantMember.create({ data: { tenantId: tenant.id, userId: input.userId, role } });
-    if (input.consents) await recordSignUpConsents(tx, input.userId, input.consents);
     await recordAudit(tx, {
       tenantId: tenant.id,
       actorUserId: input.userId,
