@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Prisma } from "@/generated/prisma/client";
@@ -8,13 +7,23 @@ import { backoffDelayMs, resolveRetryPolicy } from "./backoff";
 import { parseCron, previousFireTime } from "./cron";
 import { getJob, listJobs, taskIdFor } from "./registry";
 import { PermanentJobError, type JobDefinition } from "./types";
+import { defaultWorkerId, isStoppedWorkerOfThisHost } from "./worker-id";
 
 // The local runner: executes jobs from the jobs table when Trigger.dev is not configured. Runs inside
 // `npm run dev` (the launcher process) and as `npm run worker`. Any number of runners may share one
-// database: a job is claimed with FOR UPDATE SKIP LOCKED and held by a lease; a runner that dies leaves
-// the lease to run out, and the next runner takes the job over (a new attempt).
+// database: a job is claimed with FOR UPDATE SKIP LOCKED and held by a lease that a heartbeat renews;
+// a runner that dies leaves the lease to run out, and the next runner takes the job over (a new attempt).
+// A runner restarted on the same host does not wait for that: it releases its predecessor's jobs at start.
 
-export const DEFAULT_LEASE_MS = 5 * 60_000;
+/**
+ * Short, so a dead runner's job resumes within a minute (lease plus a poll); renewed every third of it,
+ * so one missed beat (a slow database) does not lose it. A job that blocks the event loop this long
+ * (synchronous work) cannot renew and may be taken over: keep such work asynchronous or chunked.
+ */
+export const DEFAULT_LEASE_MS = 30_000;
+/** The first and the longest wait between attempts to record a finished job's result (database unreachable). */
+const RECORD_RETRY_FIRST_MS = 250;
+const RECORD_RETRY_MAX_MS = 2_000;
 const MAX_ERROR_LENGTH = 2_000;
 
 export interface RunOnceOptions {
@@ -22,7 +31,7 @@ export interface RunOnceOptions {
   workerId: string;
   /** The runner's clock (tests move it forward); defaults to the real time. */
   now?: Date;
-  /** How long a claim holds without a heartbeat; renewed every third of it while the job runs. */
+  /** How long a claim holds without a heartbeat; renewed every third of it until the result is recorded. */
   leaseMs?: number;
   /** Jitter source for the backoff (tests pass a constant). */
   random?: () => number;
@@ -48,6 +57,7 @@ interface ClaimedRow {
 }
 
 const utc = (d: Date) => Prisma.sql`(${d.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
+const heartbeatIntervalMs = (leaseMs: number) => Math.max(50, Math.floor(leaseMs / 3));
 
 /**
  * Claims one due job (queued or retrying with run_at <= now, or running with an expired lease: its
@@ -81,49 +91,82 @@ export async function runOnce(opts: RunOnceOptions): Promise<RunOnceResult | nul
 
   const attempt = job.attempts;
   const held = { id: job.id, lockedBy: opts.workerId, status: "running" as const };
-  const finish = async (data: Prisma.JobUpdateManyMutationInput, result: Omit<RunOnceResult, "jobId" | "name" | "attempt">) => {
-    // Only while we still hold it: a job whose lease ran out (and was taken over) or that an admin
-    // canceled meanwhile keeps its new state.
-    const { count } = await opts.db.job.updateMany({
-      where: held,
-      data: { lockedBy: null, leaseExpiresAt: null, updatedAt: clock(), ...data },
-    });
-    if (count === 0) {
-      opts.log?.(`job ${job.name} ${job.id}: lost the lease before finishing; its result was not recorded`);
-      return { jobId: job.id, name: job.name, attempt, status: "lost" as const };
+  const outcome = { jobId: job.id, name: job.name, attempt };
+  // The lease as far as we know it holds: set by the claim, moved on by each renewal that succeeded.
+  let leaseEndsAt = now.getTime() + leaseMs;
+  let renewing = false;
+  const heartbeat = setInterval(() => {
+    if (renewing) return; // the last renewal still waits on the database
+    renewing = true;
+    const until = clock().getTime() + leaseMs;
+    opts.db.job
+      .updateMany({ where: held, data: { leaseExpiresAt: new Date(until) } })
+      .then(({ count }) => {
+        if (count > 0) leaseEndsAt = until;
+      })
+      .catch((error: unknown) => opts.log?.(`job ${job.id}: lease renewal failed: ${errorMessage(error)}`))
+      .finally(() => (renewing = false));
+  }, heartbeatIntervalMs(leaseMs));
+  heartbeat.unref();
+
+  // Until when a result that could not be recorded is retried: the lease held when recording first
+  // failed. Fixed then, because the heartbeat goes on renewing the lease: an error that retrying cannot
+  // fix (the database refuses the row) must not hold the job for ever.
+  let recordDeadline: number | undefined;
+  const finish = async (data: Prisma.JobUpdateManyMutationInput, result: Omit<RunOnceResult, "jobId" | "name" | "attempt">): Promise<RunOnceResult> => {
+    for (let wait = RECORD_RETRY_FIRST_MS; ; wait = Math.min(2 * wait, RECORD_RETRY_MAX_MS)) {
+      try {
+        // Only while we still hold it: a job whose lease ran out (and was taken over) or that an admin
+        // canceled meanwhile keeps its new state.
+        const { count } = await opts.db.job.updateMany({
+          where: held,
+          data: { lockedBy: null, leaseExpiresAt: null, updatedAt: clock(), ...data },
+        });
+        if (count > 0) return { ...outcome, ...result };
+        opts.log?.(`job ${job.name} ${job.id}: lost the lease before finishing; its result was not recorded`);
+        return { ...outcome, status: "lost" };
+      } catch (error) {
+        // The database is unreachable (restarting, a network blip): the job is done, only its record is
+        // missing. Retrying while the lease holds (the heartbeat keeps it in the database) records it as
+        // soon as the database is back; after that another runner may take the job, which then runs
+        // again as after a crash.
+        recordDeadline ??= leaseEndsAt;
+        const leaseLeftMs = recordDeadline - clock().getTime();
+        if (leaseLeftMs <= 0) {
+          opts.log?.(`job ${job.name} ${job.id}: its lease ran out before its result could be recorded (${errorMessage(error)}); it will run again`);
+          return { ...outcome, status: "lost" };
+        }
+        opts.log?.(`job ${job.name} ${job.id}: recording its result failed (${errorMessage(error)}); retrying`);
+        await sleep(Math.min(wait, leaseLeftMs));
+      }
     }
-    return { jobId: job.id, name: job.name, attempt, ...result };
   };
   const fail = (error: string) => finish({ status: "failed", lastError: error, finishedAt: clock() }, { status: "failed", error });
 
-  // The runner that held the last attempt died: no attempts left.
-  if (attempt > job.maxAttempts) return fail(`The worker running attempt ${job.maxAttempts} stopped before finishing (lease expired).`);
-  const def = getJob(job.name);
-  if (!def) return fail(`Unknown job "${job.name}": no job of that name is registered in this worker.`);
-
-  let payload: unknown;
   try {
-    payload = def.parse(job.payload);
-  } catch (error) {
-    return fail(`Invalid payload: ${errorMessage(error)}`);
-  }
+    // The runner that held the last attempt died: no attempts left.
+    if (attempt > job.maxAttempts) return await fail(`The worker running attempt ${job.maxAttempts} stopped before finishing (lease expired, or released when its worker restarted).`);
+    const def = getJob(job.name);
+    if (!def) return await fail(`Unknown job "${job.name}": no job of that name is registered in this worker.`);
 
-  const heartbeat = setInterval(() => {
-    void opts.db.job
-      .updateMany({ where: held, data: { leaseExpiresAt: new Date(clock().getTime() + leaseMs) } })
-      .catch((error: unknown) => opts.log?.(`job ${job.id}: lease renewal failed: ${errorMessage(error)}`));
-  }, Math.max(50, Math.floor(leaseMs / 3)));
-  heartbeat.unref();
-  try {
-    const result = await def.run(payload, { db: opts.db, attempt, jobId: job.id });
-    return await finish({ status: "succeeded", result: toJsonResult(result), lastError: null, finishedAt: clock() }, { status: "succeeded" });
-  } catch (error) {
-    const message = errorMessage(error);
-    // The row's max_attempts (set at enqueue from the job's policy) decides: an admin's retry may raise it.
-    const permanent = error instanceof PermanentJobError || (error instanceof Error && error.name === "PermanentJobError");
-    if (permanent || attempt >= job.maxAttempts) return await fail(message);
-    const runAt = new Date(clock().getTime() + backoffDelayMs(attempt, def.retry, opts.random));
-    return await finish({ status: "retrying", lastError: message, runAt }, { status: "retrying", error: message, runAt });
+    let payload: unknown;
+    try {
+      payload = def.parse(job.payload);
+    } catch (error) {
+      return await fail(`Invalid payload: ${errorMessage(error)}`);
+    }
+
+    try {
+      const result = await def.run(payload, { db: opts.db, attempt, jobId: job.id });
+      return await finish({ status: "succeeded", result: toJsonResult(result), lastError: null, finishedAt: clock() }, { status: "succeeded" });
+    } catch (error) {
+      const message = errorMessage(error);
+      // The row's max_attempts (set at enqueue from the job's policy) decides: an admin's retry may raise it.
+      const permanent = error instanceof PermanentJobError || (error instanceof Error && error.name === "PermanentJobError");
+      if (permanent || attempt >= job.maxAttempts) return await fail(message);
+      const runAt = new Date(clock().getTime() + backoffDelayMs(attempt, def.retry, opts.random));
+      return await finish({ status: "retrying", lastError: message, runAt }, { status: "retrying", error: message, runAt });
+    }
   } finally {
     clearInterval(heartbeat);
   }
@@ -205,8 +248,27 @@ export interface RunnerOptions {
   log?: (line: string) => void;
 }
 
-export function defaultWorkerId(): string {
-  return `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+/**
+ * Makes the running jobs of stopped processes on this host (a worker that was killed, then restarted)
+ * claimable now instead of when their lease runs out; the next claim counts a new attempt, as after a
+ * lease that ran out. A runner calls it at start. Returns the released jobs.
+ */
+export async function releaseJobsOfStoppedWorkers(opts: { db: DbTx; now?: Date }): Promise<{ id: string; name: string; lockedBy: string | null }[]> {
+  const now = opts.now ?? new Date();
+  // A prefilter only (Prisma leaves LIKE's "_" unescaped): isStoppedWorkerOfThisHost decides.
+  const running = await opts.db.job.findMany({
+    where: { status: "running", leaseExpiresAt: { gt: now }, lockedBy: { startsWith: `${os.hostname()}:` } },
+    select: { lockedBy: true },
+    distinct: ["lockedBy"],
+  });
+  const stopped = running.flatMap((j) => (j.lockedBy && isStoppedWorkerOfThisHost(j.lockedBy) ? [j.lockedBy] : []));
+  if (stopped.length === 0) return [];
+  // The holder in the where: a job another runner claimed meanwhile keeps its lease.
+  return opts.db.job.updateManyAndReturn({
+    where: { status: "running", leaseExpiresAt: { gt: now }, lockedBy: { in: stopped } },
+    data: { leaseExpiresAt: now },
+    select: { id: true, name: true, lockedBy: true },
+  });
 }
 
 /** Runs jobs until `signal` aborts. Errors (the database restarting) are logged and retried after pollMs. */
@@ -214,6 +276,7 @@ export async function startRunner(opts: RunnerOptions): Promise<void> {
   const concurrency = Math.max(1, opts.concurrency ?? 1);
   const pollMs = opts.pollMs ?? 1_000;
   const workerId = opts.workerId ?? defaultWorkerId();
+  const leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
   const log = opts.log ?? ((line: string) => console.log(`[jobs] ${line}`));
   const seen = new Map<string, string>();
   const pause = async () => {
@@ -224,11 +287,21 @@ export async function startRunner(opts: RunnerOptions): Promise<void> {
     }
   };
 
+  try {
+    const released = await releaseJobsOfStoppedWorkers({ db: opts.db });
+    if (released.length > 0) {
+      log(`released ${released.length} job(s) of stopped workers on this host: ${released.map((j) => `${j.name} ${j.id} (${j.lockedBy})`).join(", ")}`);
+    }
+  } catch (error) {
+    log(`could not release the jobs of stopped workers (${errorMessage(error)}); they resume when their lease runs out`);
+  }
+  log(`taking jobs as ${workerId} (lease ${leaseMs / 1000} s, renewed every ${heartbeatIntervalMs(leaseMs) / 1000} s)`);
+
   const loop = async (slot: number) => {
     while (!opts.signal.aborted) {
       try {
         if (slot === 0 && opts.cron !== false) await scheduleCronJobs({ db: opts.db, seen });
-        const result = await runOnce({ db: opts.db, workerId: `${workerId}#${slot}`, leaseMs: opts.leaseMs, log });
+        const result = await runOnce({ db: opts.db, workerId: `${workerId}#${slot}`, leaseMs, log });
         if (result && result.status !== "succeeded") {
           log(`${result.name} ${result.jobId} attempt ${result.attempt}: ${result.status}${result.error ? ` (${result.error})` : ""}`);
         }
