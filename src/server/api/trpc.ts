@@ -74,10 +74,14 @@ const t = initTRPC
     transformer: superjson,
     errorFormatter({ shape, error }) {
       const cause = error.cause;
+      // Never a stack, nor an unexpected error's own message: both name server files (Prisma's messages
+      // quote the calling source). The route's onError logs them.
+      const { stack: _stack, ...data } = shape.data;
       return {
         ...shape,
+        message: error.code === "INTERNAL_SERVER_ERROR" ? "Something went wrong" : shape.message,
         data: {
-          ...shape.data,
+          ...data,
           appCode: cause instanceof AppError ? cause.code : null,
           limit: cause instanceof AppError ? (cause.details ?? null) : null,
           zodError: cause instanceof ZodError ? z.flattenError(cause) : null,

@@ -27,17 +27,13 @@ export const projectsRouter = createTRPCRouter({
 
   create: tenantProcedure("project:create")
     .input(z.object({ name: projectNameSchema }))
-    .mutation(({ ctx, input }) =>
-      ctx.db.$transaction((tx) => createProject(tx, { tenantId: ctx.tenant.id, actor: actorOf(ctx), name: input.name, now: new Date() })),
-    ),
+    .mutation(({ ctx, input }) => createProject(ctx.db, { tenantId: ctx.tenant.id, actor: actorOf(ctx), name: input.name, now: new Date() })),
 
   /** The example metered action: 1 API call + 2 AI credits per request id (a retry counts once). Guests may run it. */
   runAnalysis: tenantProcedure("project:update")
     .input(byId.extend({ requestId: analysisRequestIdSchema }))
     .mutation(({ ctx, input }) =>
-      ctx.db.$transaction((tx) =>
-        runProjectAnalysis(tx, { tenantId: ctx.tenant.id, actor: actorOf(ctx), id: input.id, requestId: input.requestId, now: new Date() }),
-      ),
+      runProjectAnalysis(ctx.db, { tenantId: ctx.tenant.id, actor: actorOf(ctx), id: input.id, requestId: input.requestId, now: new Date() }),
     ),
 
   rename: tenantProcedure("project:update")

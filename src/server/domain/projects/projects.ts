@@ -1,10 +1,11 @@
 import { z } from "zod";
-import type { DbTx } from "@/server/db/client";
+import type { Db, DbTx } from "@/server/db/client";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { mapPrismaError, notFound } from "@/server/domain/errors";
 import { invalidateEntitlements } from "@/server/domain/usage/entitlements";
 import { recordUsage, recordUsageBatch, type UsageActor, type UsageWarning } from "@/server/domain/usage/record-usage";
 import { assertNotRefused } from "@/server/domain/usage/usage-errors";
+import { withUsageLocks } from "@/server/domain/usage/usage-locks";
 import { entityIdSchema, plainText } from "@/server/domain/validation";
 
 export const projectNameSchema = plainText({
@@ -37,16 +38,24 @@ export async function getProjectOrThrow(db: DbTx, input: { tenantId: string; id:
   return project;
 }
 
+export interface CreateProjectInput {
+  tenantId: string;
+  actor: UsageActor & { userId: string };
+  name: string;
+  now: Date;
+}
+
 /**
- * Creates a project within the plan's project limit (a gauge of live projects). Run it in a transaction:
- * the project's usage event (idempotency key = project id) is recorded after the insert under the
- * tenant's "projects" usage lock, and a refusal (LIMIT_REACHED, with the upgrade path) rolls the insert
- * back, so concurrent creates can never pass the limit together. A soft limit returns `usageWarning`.
+ * Creates a project within the plan's project limit (a gauge of live projects), in one transaction under
+ * the tenant's "projects" usage lock: the project's usage event (idempotency key = project id) is
+ * recorded after the insert, and a refusal (LIMIT_REACHED, with the upgrade path) rolls the insert back,
+ * so concurrent creates can never pass the limit together. A soft limit returns `usageWarning`.
  */
-export async function createProject(
-  db: DbTx,
-  input: { tenantId: string; actor: UsageActor & { userId: string }; name: string; now: Date },
-) {
+export async function createProject(db: Db | DbTx, input: CreateProjectInput) {
+  return withUsageLocks(db, { tenantId: input.tenantId, metrics: ["projects"] }, (tx) => createLockedProject(tx, input));
+}
+
+async function createLockedProject(db: DbTx, input: CreateProjectInput) {
   const project = await db.project.create({
     data: { tenantId: input.tenantId, name: input.name, createdById: input.actor.userId },
     select: projectSelect,
@@ -83,25 +92,22 @@ export const ANALYSIS_AI_CREDITS = 2;
  * attributed to the actor (a guest's usage is the guest's). `requestId` names the request: a retry with
  * the same id counts nothing again and reports `duplicate`. Either both are counted or, on a refusal
  * (LIMIT_REACHED: the API call limit, or AI credits beyond the allowance without purchased credits),
- * neither; run it in a transaction.
+ * neither: both in one transaction.
  */
 export async function runProjectAnalysis(
-  db: DbTx,
+  db: Db | DbTx,
   input: { tenantId: string; actor: UsageActor; id: string; requestId: string; now: Date },
 ) {
   await getProjectOrThrow(db, { tenantId: input.tenantId, id: input.id });
   const key = (metric: string) => `project-analysis:${input.id}:${input.requestId}:${metric}`;
-  const outcomes = (
-    await recordUsageBatch(db, {
-      tenantId: input.tenantId,
-      actor: input.actor,
-      now: input.now,
-      events: [
-        { metric: "api_calls", units: ANALYSIS_API_CALLS, idempotencyKey: key("api_calls"), projectId: input.id },
-        { metric: "ai_credits", units: ANALYSIS_AI_CREDITS, idempotencyKey: key("ai_credits"), projectId: input.id },
-      ],
-    })
-  ).map(assertNotRefused);
+  const events = [
+    { metric: "api_calls", units: ANALYSIS_API_CALLS, idempotencyKey: key("api_calls"), projectId: input.id },
+    { metric: "ai_credits", units: ANALYSIS_AI_CREDITS, idempotencyKey: key("ai_credits"), projectId: input.id },
+  ] as const;
+  // A refusal throws inside the transaction, so the other event is rolled back with it.
+  const outcomes = await withUsageLocks(db, { tenantId: input.tenantId, metrics: events.map((e) => e.metric) }, async (tx) =>
+    (await recordUsageBatch(tx, { tenantId: input.tenantId, actor: input.actor, now: input.now, events })).map(assertNotRefused),
+  );
   const counted = outcomes.flatMap((o) => (o.status === "counted" ? [o] : []));
   return {
     projectId: input.id,

@@ -1,5 +1,6 @@
 import type { CreditLedgerKind } from "@/generated/prisma/client";
 import type { DbTx } from "@/server/db/client";
+import { lockTenant } from "@/server/db/tenant-locks";
 import { AppError } from "@/server/domain/errors";
 
 // Purchased and granted credits, derived from the append-only ledger (tenant_credit_ledgers):
@@ -43,12 +44,15 @@ export async function availableCredits(db: DbTx, tenantId: string, now: Date): P
   return (await creditLots(db, tenantId, now)).reduce((sum, lot) => sum + lot.remaining, 0);
 }
 
+/** The name of the tenant lock (src/server/db/tenant-locks.ts) that serializes credit spending. */
+export const CREDITS_LOCK = "tenant-credits";
+
 /**
  * Serializes credit spending of one tenant until the transaction ends. Take it after any usage lock
- * (record-usage.ts), never before, so the two kinds of lock are always taken in the same order.
+ * (usage-locks.ts), never before, so the two kinds of lock are always taken in the same order.
  */
 export async function lockCredits(tx: DbTx, tenantId: string): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('tenant-credits'), hashtext(${tenantId}))`;
+  await lockTenant(tx, tenantId, CREDITS_LOCK);
 }
 
 export interface CreditConsumption {

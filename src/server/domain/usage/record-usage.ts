@@ -1,21 +1,21 @@
 import { z } from "zod";
 import type { Db, DbTx } from "@/server/db/client";
-import { inTransaction } from "@/server/db/transaction";
 import type { LimitDetails } from "@/server/domain/errors";
 import { USAGE_MAX_AGE_MS, USAGE_MAX_FUTURE_MS } from "@/server/providers/payments/types";
 import { fireUsageAlerts } from "./alerts";
-import { availableCredits, consumeCredits, lockCredits } from "./credits";
+import { availableCredits, consumeCredits } from "./credits";
 import { decideEntitlement, invalidateEntitlements, limitDetails, measureUsage } from "./entitlements";
-import { metricOverrun, USAGE_METRIC_NAMES, USAGE_METRICS, usagePeriod, type UsageMetric, type UsagePeriod } from "./metrics";
+import { USAGE_METRIC_NAMES, USAGE_METRICS, usagePeriod, type UsageMetric, type UsagePeriod } from "./metrics";
 import { parseUsageInput } from "./usage-errors";
+import { withUsageLocks } from "./usage-locks";
 
 // Recording metered usage: every metered action reports usage_events rows through here, one call per
 // action (a batch for API clients). One transaction per call:
-// 1. lock (tenant, metric) for each metric in the call that a limit can refuse (pg_advisory_xact_lock, in
-//    name order), and the tenant's credits when a metric's excess is paid with credits: calls that could
-//    push the same metric past its limit run one after the other, so a limit is never overrun by racing
-//    calls. A soft limit refuses nothing, so its calls run side by side (a threshold alert they race past
-//    fires with the next event; its unique row keeps it single);
+// 1. lock (tenant, metric) for each metric in the call that a limit can refuse, and the tenant's credits
+//    when a metric's excess is paid with credits (usage-locks.ts): calls that could push the same metric
+//    past its limit run one after the other, so a limit is never overrun by racing calls. A soft limit
+//    refuses nothing, so its calls run side by side (a threshold alert they race past fires with the next
+//    event; its unique row keeps it single);
 // 2. an idempotency key already stored is a duplicate (the original event stays the only one counted);
 // 3. each new event is decided by the entitlement rules (entitlements.ts) against the usage measured
 //    inside the transaction plus the events before it in the call: counted (allow / warn) or refused;
@@ -83,29 +83,20 @@ export interface RecordUsageBatchInput {
   now: Date;
 }
 
-/** Whether a limit on `plan` can refuse usage of `metric` (anything but a soft limit, or none): such calls take the lock. */
-function canRefuse(plan: string, metric: UsageMetric): boolean {
-  const strategy = metricOverrun(plan, metric);
-  return (strategy !== null && strategy !== "soft") || USAGE_METRICS[metric].creditsCoverOverage;
-}
-
-/** Serializes usage of one metric in one tenant until the transaction ends (see the steps above). */
-export async function lockUsage(tx: DbTx, tenantId: string, metric: UsageMetric): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`usage:${metric}`}), hashtext(${tenantId}))`;
-}
-
 /**
  * Records up to USAGE_BATCH_MAX_EVENTS events of one actor; one outcome per event, in order. Pass a
  * client to run in a transaction of its own, or the caller's transaction to count together with its own
- * writes (an action that must not happen when its usage is refused throws and rolls both back).
+ * writes (an action that must not happen when its usage is refused throws and rolls both back); open
+ * that one with withUsageLocks (usage-locks.ts), so the call queues before it holds a connection.
  *
  * A gauge's event (projects) is recorded in the transaction that created the thing, after creating it:
  * the live count then already includes it, so the count before the event is the live count - its units.
  */
 export async function recordUsageBatch(db: Db | DbTx, input: RecordUsageBatchInput): Promise<UsageEventOutcome[]> {
   const events = parseUsageInput(usageBatchSchema, input.events);
-  const outcomes = await inTransaction(db, (tx) => countEvents(tx, { ...input, events }));
-  invalidateEntitlements(input.tenantId, new Set(events.map((e) => e.metric)));
+  const metrics = [...new Set(events.map((e) => e.metric))];
+  const outcomes = await withUsageLocks(db, { tenantId: input.tenantId, metrics }, (tx, plan) => countEvents(tx, { ...input, plan, events }));
+  invalidateEntitlements(input.tenantId, metrics);
   return outcomes;
 }
 
@@ -129,13 +120,10 @@ interface Tally {
   counted: boolean;
 }
 
-async function countEvents(tx: DbTx, input: Omit<RecordUsageBatchInput, "events"> & { events: ParsedEvent[] }): Promise<UsageEventOutcome[]> {
-  const { tenantId, actor, now, events } = input;
-  const metrics = [...new Set(events.map((e) => e.metric))].sort();
-  const { plan } = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { plan: true } });
-  for (const metric of metrics) if (canRefuse(plan, metric)) await lockUsage(tx, tenantId, metric);
-  const paysWithCredits = metrics.some((m) => USAGE_METRICS[m].creditsCoverOverage);
-  if (paysWithCredits) await lockCredits(tx, tenantId);
+/** Steps 2 to 4, under the locks of step 1. */
+async function countEvents(tx: DbTx, input: Omit<RecordUsageBatchInput, "events"> & { plan: string; events: ParsedEvent[] }): Promise<UsageEventOutcome[]> {
+  const { tenantId, actor, now, plan, events } = input;
+  const paysWithCredits = events.some((e) => USAGE_METRICS[e.metric].creditsCoverOverage);
   const stored = await storedEvents(tx, tenantId, events.map((e) => e.idempotencyKey));
   const projectIds = [...new Set(events.flatMap((e) => (e.projectId ? [e.projectId] : [])))];
   const liveProjects = new Set(
