@@ -1,5 +1,5 @@
 import { test as base } from "@playwright/test";
-import { DEMO_PASSWORD, personas } from "../src/server/domain/seed/personas";
+import { DEMO_PASSWORD, personas } from "../src/server/seed/personas";
 import { DevMailboxPage } from "./pages/dev-mailbox.page";
 import { PlatformPage } from "./pages/platform.page";
 import { ProjectsPage } from "./pages/projects.page";

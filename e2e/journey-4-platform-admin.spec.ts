@@ -1,4 +1,4 @@
-import { DEMO_TOTP_SECRET } from "../src/server/domain/seed/personas";
+import { DEMO_TOTP_SECRET } from "../src/server/seed/personas";
 import { expect, test } from "./fixtures";
 import { totpCode } from "./pages/two-factor.page";
 

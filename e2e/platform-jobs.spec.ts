@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { DEMO_TOTP_SECRET } from "../src/server/domain/seed/personas";
+import { DEMO_TOTP_SECRET } from "../src/server/seed/personas";
 import { expect, test } from "./fixtures";
 import { PlatformJobsPage } from "./pages/platform-jobs.page";
 import { e2eDatabaseUrl } from "./support/database";

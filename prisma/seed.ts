@@ -1,5 +1,5 @@
 /**
- * The demo data: the personas of src/server/domain/seed/personas.ts, each able to sign in with
+ * The demo data: the personas of src/server/seed/personas.ts, each able to sign in with
  * DEMO_PASSWORD, with realistic tenants, projects, memberships (one user in two tenants), custom roles,
  * teams, pending invitations, audit history and consents.
  *
@@ -24,8 +24,8 @@ import { emailTemplates, isEmailTemplate } from "@/server/domain/notifications/s
 import { CURRENT_POLICY_VERSION } from "@/server/domain/privacy/consents";
 import { normalizeRolePermissions } from "@/server/domain/rbac/iam-roles";
 import { builtInRoles, isBuiltInRole } from "@/server/domain/rbac/permissions";
-import { seedBillingHistory } from "@/server/domain/seed/billing-history";
-import { seedUsageHistory, type UsageHistoryTarget } from "@/server/domain/seed/usage-history";
+import { seedBillingHistory } from "@/server/seed/billing-history";
+import { seedUsageHistory, type UsageHistoryTarget } from "@/server/seed/usage-history";
 import {
   DEMO_PASSWORD,
   DEMO_TOTP_SECRET,
@@ -37,7 +37,7 @@ import {
   type DemoMembership,
   type Persona,
   type PersonaKey,
-} from "@/server/domain/seed/personas";
+} from "@/server/seed/personas";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -15,7 +15,7 @@ const { createLogger, LauncherError, runCli } = await import("./lib/cli");
 const log = createLogger("payments:simulate");
 
 runCli("payments:simulate", async () => {
-  const cli = await import("@/server/domain/payments-simulator/simulate-cli");
+  const cli = await import("@/server/providers/payments/simulator/simulate-cli");
   // A bad argument or a tenant without records is the user's to fix: the message, no stack.
   const explained = (error: unknown) =>
     error instanceof cli.SimulateArgsError ? new LauncherError(`${error.message}\nRun "npm run payments:simulate -- --help" for usage.`) : error;
@@ -43,7 +43,7 @@ runCli("payments:simulate", async () => {
     try {
       const { env } = await import("@/env");
       const { resolveWebhookSecret } = await import("@/server/providers/payments/webhook-secret");
-      const { postSignedWebhook, webhookEndpoint } = await import("@/server/domain/payments-simulator/deliver");
+      const { postSignedWebhook, webhookEndpoint } = await import("@/server/providers/payments/simulator/deliver");
 
       const { tenantId, records } = await cli.findTenantSimulatorRecords(prisma, options.tenant).catch((error: unknown) => {
         throw explained(error);

@@ -6,7 +6,7 @@ import "@/server/domain/billing/process-webhook";
 import "@/server/domain/billing/apply-billing-event";
 import "@/server/domain/billing/dunning";
 import "@/server/domain/billing/trial";
-import "@/server/domain/payments-simulator/deliver";
+import "@/server/providers/payments/simulator/deliver";
 import "@/server/domain/rate-limit/rate-limit";
 import "@/server/domain/usage/aggregate";
 import "@/server/domain/usage/overage";

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import os from "node:os";
 import { resolveAuthSecret } from "@/server/auth-secret";
 import { applyMigrations } from "@/server/db/migrate";
-import { DEMO_PASSWORD, personas } from "@/server/domain/seed/personas";
+import { DEMO_PASSWORD, personas } from "@/server/seed/personas";
 import { createLogger, LauncherError, seconds } from "./cli";
 import { hasNoUsers, openDatabase, type OpenDatabase } from "./database";
 import { nextDevArgs, resolveNextBin } from "./next";

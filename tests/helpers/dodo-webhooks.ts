@@ -7,7 +7,9 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { POST } from "@/app/api/webhooks/dodo/route";
 import { prisma } from "@/server/db/client";
+import { inboxRow } from "@/server/domain/billing/receive-webhook";
 import { runOnce } from "@/server/domain/jobs";
+import { dodoWebhookEvent } from "@/server/providers/payments/dodo-webhooks";
 import { signWebhook } from "@/server/providers/payments/webhook-signature";
 
 export const DAY = 24 * 60 * 60 * 1000;
@@ -19,6 +21,15 @@ export interface Delivery {
 
 export function dodoEvent(type: string, timestamp: string, data: Record<string, unknown>, id = `msg_${randomUUID()}`): Delivery {
   return { id, body: JSON.stringify({ business_id: "bus_test", type, timestamp, data }) };
+}
+
+/**
+ * The inbox row receive-webhook.ts stores for a Dodo body (its normalized columns and the body), for tests
+ * that write inbox rows directly (spread it into billingPaymentEvent.create's data, then set status...).
+ */
+export function dodoInboxRow(type: string, timestamp: Date, data: Record<string, unknown>, id = `msg_${randomUUID()}`) {
+  const payload = { business_id: "bus_test", type, timestamp: timestamp.toISOString(), data };
+  return inboxRow("dodo", dodoWebhookEvent(id, { type, timestamp, data }), payload);
 }
 
 export const subscriptionEvent = (type: string, tenantId: string, timestamp: string, extra: Record<string, unknown> = {}) =>

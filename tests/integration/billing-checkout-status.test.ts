@@ -2,21 +2,15 @@
  * billing.checkoutStatus: back from the hosted checkout, the page asks whether the provider has confirmed
  * the checkout, by its session id and the checkoutId the webhooks carry in their metadata.
  */
-import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { prisma } from "@/server/db/client";
 import { signUpAndSignIn } from "../helpers/auth";
+import { dodoInboxRow } from "../helpers/dodo-webhooks";
 
 /** A processed inbox row for this checkout, as the webhook job leaves it. */
 async function processedEvent(tenantId: string, type: string, checkoutId: string) {
   await prisma.billingPaymentEvent.create({
-    data: {
-      providerEventId: `msg_${randomUUID()}`,
-      type,
-      status: "processed",
-      tenantId,
-      payload: { type, timestamp: new Date().toISOString(), data: { metadata: { tenantId, checkoutId } } },
-    },
+    data: { ...dodoInboxRow(type, new Date(), { metadata: { tenantId, checkoutId } }), status: "processed", tenantId },
   });
 }
 

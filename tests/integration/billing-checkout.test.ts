@@ -16,12 +16,16 @@ import { PaymentProviderError } from "@/server/providers/payments/types";
 import { callerFor, signUpAndSignIn, type SignedInUser } from "../helpers/auth";
 import { joinTenant } from "../helpers/tenancy";
 import { expectTRPCError } from "../helpers/trpc-errors";
+import { dodoInboxRow } from "../helpers/dodo-webhooks";
 
 const MINUTE = 60_000;
 
+const envAtStart = { ...env };
 afterEach(() => {
   vi.restoreAllMocks();
-  vi.unstubAllEnvs();
+  // The app reads product ids from its parsed env (src/env.ts): put back what a test changed.
+  for (const key of Object.keys(env) as (keyof typeof env)[]) if (!(key in envAtStart)) delete env[key];
+  Object.assign(env, envAtStart);
 });
 
 /** Spies on the simulator: the calls go through unless a test makes one fail. */
@@ -148,15 +152,14 @@ describe("billing.checkout", () => {
     const owner = await signUpAndSignIn();
     const spies = spyOnProvider();
     // With a Dodo key, product ids come from env only (no simulator ids); this one is unset.
-    vi.stubEnv("DODO_PAYMENTS_API_KEY", "test-key");
-    vi.stubEnv("DODO_PRODUCT_PRO_YEARLY", "");
+    Object.assign(env, { DODO_PAYMENTS_API_KEY: "test-key", DODO_PRODUCT_PRO_YEARLY: undefined });
     const error = await expectTRPCError(
       owner.caller.billing.checkout({ planId: "pro", interval: "yearly" }),
       "PRECONDITION_FAILED",
       "BILLING_NOT_CONFIGURED",
     );
     expect(error.message).toMatch(/Pro \(yearly\).*DODO_PRODUCT_PRO_YEARLY/);
-    vi.stubEnv("DODO_PRODUCT_CREDITS_5K", "");
+    Object.assign(env, { DODO_PRODUCT_CREDITS_5K: undefined });
     const packError = await expectTRPCError(owner.caller.billing.topup({ packId: "credits-5k", quantity: 1 }), "PRECONDITION_FAILED", "BILLING_NOT_CONFIGURED");
     expect(packError.message).toMatch(/DODO_PRODUCT_CREDITS_5K/);
     expect(spies.createCustomer).not.toHaveBeenCalled();
@@ -215,11 +218,7 @@ describe("billing.topup", () => {
     const first = await owner.caller.billing.topup({ packId: "credits-1k", quantity: 1 });
     const checkout = await prisma.billingCheckout.findFirstOrThrow({ where: { tenantId: owner.tenantId } });
     await prisma.billingPaymentEvent.create({
-      data: {
-        providerEventId: `msg_${randomUUID()}`,
-        type: "payment.succeeded",
-        payload: { type: "payment.succeeded", timestamp: new Date().toISOString(), data: { payment_id: "pay_1", metadata: { tenantId: owner.tenantId, checkoutId: checkout.id } } },
-      },
+      data: dodoInboxRow("payment.succeeded", new Date(), { payment_id: "pay_1", metadata: { tenantId: owner.tenantId, checkoutId: checkout.id } }),
     });
     const second = await owner.caller.billing.topup({ packId: "credits-1k", quantity: 1 });
     expect(second.url).not.toBe(first.url);

@@ -21,6 +21,7 @@ import { REPLAY_AUDIT_ACTION, WEBHOOK_EVENTS_PAGE_MAX } from "@/server/domain/bi
 import { anonymousCaller, signUpAndSignIn, type SignedInUser } from "../helpers/auth";
 import { drainJobs } from "../helpers/jobs";
 import { expectTRPCError } from "../helpers/trpc-errors";
+import { dodoInboxRow } from "../helpers/dodo-webhooks";
 
 let staff: SignedInUser;
 let customer: SignedInUser;
@@ -37,27 +38,22 @@ let seq = 0;
 async function inboxRow(tenantId: string, status: PaymentEventStatus, extra: { lastError?: string; attempts?: number; type?: string } = {}) {
   seq += 1;
   const paymentId = `pay_${randomUUID()}`;
+  const type = extra.type ?? "payment.succeeded";
+  const data = {
+    payment_id: paymentId,
+    status: "succeeded",
+    total_amount: 1000,
+    currency: "USD",
+    metadata: { tenantId },
+    product_cart: [{ product_id: "prod_credits_1k", quantity: 1 }],
+  };
   return prisma.billingPaymentEvent.create({
     data: {
-      providerEventId: `msg_${randomUUID()}`,
-      type: extra.type ?? "payment.succeeded",
+      ...dodoInboxRow(type, new Date(), data),
       status,
       attempts: extra.attempts ?? 0,
       lastError: extra.lastError ?? null,
       receivedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)),
-      payload: {
-        business_id: "bus_test",
-        type: extra.type ?? "payment.succeeded",
-        timestamp: new Date().toISOString(),
-        data: {
-          payment_id: paymentId,
-          status: "succeeded",
-          total_amount: 1000,
-          currency: "USD",
-          metadata: { tenantId },
-          product_cart: [{ product_id: "prod_credits_1k", quantity: 1 }],
-        },
-      },
     },
   });
 }

@@ -5,12 +5,12 @@
  */
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import type { Prisma } from "@/generated/prisma/client";
 import { prisma } from "@/server/db/client";
 import { PAYMENT_HISTORY_LIMIT } from "@/server/domain/billing/overview";
 import { signUpAndSignIn } from "../helpers/auth";
 import { joinTenant } from "../helpers/tenancy";
 import { expectTRPCError } from "../helpers/trpc-errors";
+import { dodoInboxRow } from "../helpers/dodo-webhooks";
 
 const DAY = 86_400_000;
 const T0 = Date.now() - 5 * DAY;
@@ -19,14 +19,7 @@ const at = (minutes: number) => new Date(T0 + minutes * 60_000);
 /** A webhook inbox row as receive-webhook.ts stores it, attributed to the tenant as processing does. */
 async function inboxRow(tenantId: string | null, type: string, minutes: number, data: Record<string, unknown>) {
   await prisma.billingPaymentEvent.create({
-    data: {
-      providerEventId: `msg_${randomUUID()}`,
-      type,
-      payload: { business_id: "bus_test", type, timestamp: at(minutes).toISOString(), data } as Prisma.InputJsonObject,
-      receivedAt: at(minutes + 1),
-      status: "processed",
-      tenantId,
-    },
+    data: { ...dodoInboxRow(type, at(minutes), data), receivedAt: at(minutes + 1), status: "processed", tenantId },
   });
 }
 

@@ -1,6 +1,6 @@
 /**
  * The payment simulator's hosted checkout and portal answer only for the tenant whose billing session
- * opened them (src/server/domain/payments-simulator/access.ts): the pages' check, and the server actions
+ * opened them (src/server/domain/billing/simulator-access.ts): the pages' check, and the server actions
  * behind their buttons (called as Next calls them, with the request's headers).
  */
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
@@ -16,7 +16,7 @@ vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 
 import { completeCheckoutAction, portalAction } from "@/app/[locale]/simulator/actions";
 import { prisma } from "@/server/db/client";
-import { canOpenSimulatorCheckout, canOpenSimulatorPortal } from "@/server/domain/payments-simulator/access";
+import { canOpenSimulatorCheckout, canOpenSimulatorPortal } from "@/server/domain/billing/simulator-access";
 import { findObject } from "@/server/providers/payments/simulator/objects";
 import { signUpAndSignIn } from "../helpers/auth";
 import { joinTenant } from "../helpers/tenancy";

@@ -21,13 +21,13 @@ vi.hoisted(() => {
 
 import { POST } from "@/app/api/webhooks/dodo/route";
 import { prisma } from "@/server/db/client";
-import { completeCheckout, getCheckoutView } from "@/server/domain/payments-simulator/checkout";
-import type { SimulatorContext } from "@/server/domain/payments-simulator/context";
-import { SimulatorError } from "@/server/domain/payments-simulator/errors";
-import { getPortalView, runPortalOperation } from "@/server/domain/payments-simulator/portal";
-import { findTenantSimulatorRecords } from "@/server/domain/payments-simulator/simulate-cli";
-import { refundPayment } from "@/server/domain/payments-simulator/refunds";
-import { failRenewal, renewNow, setCancelAtPeriodEnd, updateCardAndPay } from "@/server/domain/payments-simulator/subscriptions";
+import { completeCheckout, getCheckoutView } from "@/server/providers/payments/simulator/checkout";
+import type { SimulatorContext } from "@/server/providers/payments/simulator/context";
+import { SimulatorError } from "@/server/providers/payments/simulator/errors";
+import { getPortalView, runPortalOperation } from "@/server/providers/payments/simulator/portal";
+import { findTenantSimulatorRecords } from "@/server/providers/payments/simulator/simulate-cli";
+import { refundPayment } from "@/server/providers/payments/simulator/refunds";
+import { failRenewal, renewNow, setCancelAtPeriodEnd, updateCardAndPay } from "@/server/providers/payments/simulator/subscriptions";
 import { creditPackProductId, productIdFor } from "@/server/domain/plans/plans";
 import { findObject } from "@/server/providers/payments/simulator/objects";
 import { createSimulatorPaymentProvider } from "@/server/providers/payments/simulator/provider";

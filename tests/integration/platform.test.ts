@@ -15,7 +15,7 @@ import { createTRPCContext } from "@/server/api/trpc";
 import { getAuth } from "@/server/auth";
 import { prisma } from "@/server/db/client";
 import { staffEmailPolicy, isStaffEmailAllowed } from "@/server/domain/platform/staff-email-policy";
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET, getPersona } from "@/server/domain/seed/personas";
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET, getPersona } from "@/server/seed/personas";
 import {
   callerFor,
   cookieHeaderFrom,

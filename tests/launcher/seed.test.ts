@@ -13,7 +13,7 @@ import { createPrismaClient, prisma } from "@/server/db/client";
 import { withDatabase } from "@/server/db/database-url";
 import { normalizeRolePermissions } from "@/server/domain/rbac/iam-roles";
 import { resolvePermissions } from "@/server/domain/rbac/resolve-permissions";
-import { DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, demoJobs, getPersona, personas } from "@/server/domain/seed/personas";
+import { DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, demoJobs, getPersona, personas } from "@/server/seed/personas";
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -58,7 +58,7 @@ beforeAll(async () => {
 
 describe("personas.ts", () => {
   it("is plain data a browser bundle and Playwright can import", () => {
-    const source = fs.readFileSync(path.resolve("src/server/domain/seed/personas.ts"), "utf8");
+    const source = fs.readFileSync(path.resolve("src/server/seed/personas.ts"), "utf8");
     expect(source).not.toMatch(/^\s*import\s/m);
   });
 

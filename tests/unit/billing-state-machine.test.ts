@@ -12,7 +12,6 @@ import {
   MIN_GRACE_DAYS,
   TENANT_BILLING_STATE,
   TRANSITIONS,
-  billingEventFromDodo,
   billingStateAfter,
   hasAccess,
   isTimeEvent,
@@ -233,37 +232,6 @@ describe("tenant billing_state and access", () => {
   it("grants access in trial, active, past_due (grace) and canceled-until-period-end only", () => {
     const access = Object.fromEntries(BILLING_STATES.map((s) => [s, hasAccess(recordIn(s, { periodEnd: ahead(1) }), now)]));
     expect(access).toEqual({ trial: true, active: true, past_due: true, canceled: true, suspended: false, on_hold: false, ended: false, expired: false });
-  });
-});
-
-describe("billingEventFromDodo", () => {
-  const ts = "2026-03-10T12:00:00Z";
-  const next = "2026-04-10T12:00:00Z";
-  it("maps subscription webhooks with their timestamp and next billing date", () => {
-    for (const kind of BILLING_EVENT_KINDS.filter((k) => k.startsWith("subscription."))) {
-      expect(billingEventFromDodo({ type: kind, timestamp: ts, data: { next_billing_date: next } })).toEqual({
-        kind,
-        at: new Date(ts),
-        periodEnd: new Date(next),
-      });
-    }
-  });
-
-  it("maps only subscription payments; top-ups and unrelated types are not machine events", () => {
-    expect(billingEventFromDodo({ type: "payment.failed", timestamp: ts, data: { subscription_id: "sub_1" } })).toEqual({ kind: "payment.failed", at: new Date(ts) });
-    expect(billingEventFromDodo({ type: "payment.succeeded", timestamp: ts, data: {} })).toBeNull();
-    expect(billingEventFromDodo({ type: "refund.succeeded", timestamp: ts, data: {} })).toBeNull();
-    expect(billingEventFromDodo({ type: "subscription.weird", timestamp: ts, data: {} })).toBeNull();
-    expect(billingEventFromDodo({ type: "subscription.active", timestamp: "not a date", data: {} })).toBeNull();
-  });
-
-  it("reads cancel-at-period-end and the status of subscription.updated", () => {
-    const cancel = billingEventFromDodo({ type: "subscription.updated", timestamp: ts, data: { status: "active", cancel_at_next_billing_date: true, next_billing_date: next } });
-    expect(cancel).toEqual({ kind: "subscription.cancelled", at: new Date(ts), periodEnd: new Date(next) });
-    const withdrawn = billingEventFromDodo({ type: "subscription.updated", timestamp: ts, data: { status: "active", cancel_at_next_billing_date: false } });
-    expect(withdrawn?.kind).toBe("subscription.active");
-    expect(billingEventFromDodo({ type: "subscription.plan_changed", timestamp: ts, data: { status: "on_hold" } })?.kind).toBe("subscription.on_hold");
-    expect(billingEventFromDodo({ type: "subscription.updated", timestamp: ts, data: { status: "pending" } })).toBeNull();
   });
 });
 

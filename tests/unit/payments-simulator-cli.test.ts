@@ -10,8 +10,8 @@ import {
   SimulateArgsError,
   sendOrder,
   type TenantSimulatorRecords,
-} from "@/server/domain/payments-simulator/simulate-cli";
-import { billingEventFromDodo } from "@/server/domain/billing/state-machine";
+} from "@/server/providers/payments/simulator/simulate-cli";
+import { dodoWebhookEvent } from "@/server/providers/payments/dodo-webhooks";
 import { simulatorProductId } from "@/server/domain/plans/plans";
 
 const ok = (argv: string[]) => {
@@ -127,8 +127,9 @@ describe("buildSimulatedDeliveries", () => {
       data: { payload_type: "Payment", status: "failed", subscription_id: "sub_1", total_amount: 5_800, metadata: { tenantId: "t1", checkoutId: "c1" }, customer: { customer_id: "cus_1" } },
     });
     expect(pastDue!.body).toMatchObject({ type: "subscription.past_due", timestamp: NOW.toISOString(), data: { payload_type: "Subscription", status: "past_due", subscription_id: "sub_1" } });
-    expect(billingEventFromDodo(pastDue!.body)).toMatchObject({ kind: "subscription.past_due", at: NOW });
-    expect(billingEventFromDodo(payment!.body)).toMatchObject({ kind: "payment.failed" });
+    const parse = (body: { type: string; timestamp: string; data: unknown }) => dodoWebhookEvent("msg", { ...body, timestamp: new Date(body.timestamp) });
+    expect(parse(pastDue!.body)).toMatchObject({ kind: "subscription.past_due", occurredAt: NOW });
+    expect(parse(payment!.body)).toMatchObject({ kind: "subscription.payment_failed", subscriptionId: "sub_1", amountMinor: 5_800, tenantId: "t1", checkoutId: "c1" });
   });
 
   it("recovery: a succeeded renewal charge and subscription.active", () => {

@@ -5,10 +5,10 @@
  */
 import type { WebhookPayload } from "dodopayments/resources/webhook-events";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { billingEventFromDodo } from "@/server/domain/billing/state-machine";
-import { checkoutReturnUrl } from "@/server/domain/payments-simulator/checkout";
-import { sameOriginReturnUrl } from "@/server/domain/payments-simulator/portal";
-import { planChangeCharge } from "@/server/domain/payments-simulator/subscriptions";
+import { parseDodoWebhook } from "@/server/providers/payments/dodo-webhooks";
+import { checkoutReturnUrl } from "@/server/providers/payments/simulator/checkout";
+import { sameOriginReturnUrl } from "@/server/providers/payments/simulator/portal";
+import { planChangeCharge } from "@/server/providers/payments/simulator/subscriptions";
 import { simulatorProductId } from "@/server/domain/plans/plans";
 import { addBillingPeriod, simulatorProduct } from "@/server/providers/payments/simulator/catalog";
 import { simulatorId, simulatorIdFor, type SimulatorCustomer, type SimulatorPayment, type SimulatorRefund, type SimulatorSubscription } from "@/server/providers/payments/simulator/objects";
@@ -106,7 +106,7 @@ describe("webhook bodies", () => {
     });
   });
 
-  it("sign and verify as the app's inbox expects, and the state machine reads them", () => {
+  it("sign and verify as the app's inbox expects, and normalize to the app's event", () => {
     const secret = generateWebhookSecret();
     const at = new Date("2026-02-01T00:00:00.000Z");
     const raw = JSON.stringify(webhookBody("subscription.updated", at, subscriptionData(subscription, customer)));
@@ -114,9 +114,11 @@ describe("webhook bodies", () => {
     const envelope = verifyWebhook(raw, headers, secret);
     expect(envelope).toMatchObject({ id: "msg_1", type: "subscription.updated", businessId: "bus_simulator", timestamp: at });
     // past_due with the cancel flag is still past_due; the period end is the next billing date.
-    expect(billingEventFromDodo({ type: envelope.type, timestamp: at, data: envelope.data as WebhookPayload.Subscription })).toEqual({
+    expect(parseDodoWebhook(raw, headers, secret)).toMatchObject({
+      eventId: "msg_1",
+      providerType: "subscription.updated",
       kind: "subscription.past_due",
-      at,
+      occurredAt: at,
       periodEnd: new Date("2027-01-01T00:00:00.000Z"),
     });
   });

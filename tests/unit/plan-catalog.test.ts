@@ -22,18 +22,21 @@ import {
   usageAddOnProductId,
   type CreditPackId,
 } from "@/server/domain/plans/plans";
+import { env } from "@/env";
 import { paymentsKeys } from "@/server/providers/payments/keys";
 
-const saved = new Map<string, string | undefined>();
+// The catalogue reads product ids from the app's parsed env (src/env.ts), at call time.
+const appEnv = env as Record<string, unknown>;
+const saved = new Map<string, unknown>();
 function setEnv(name: string, value: string | undefined): void {
-  if (!saved.has(name)) saved.set(name, process.env[name]);
-  if (value === undefined) delete process.env[name];
-  else process.env[name] = value;
+  if (!saved.has(name)) saved.set(name, appEnv[name]);
+  if (value === undefined) delete appEnv[name];
+  else appEnv[name] = value;
 }
 afterEach(() => {
   for (const [name, value] of saved) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
+    if (value === undefined) delete appEnv[name];
+    else appEnv[name] = value;
   }
   saved.clear();
 });

@@ -1,11 +1,10 @@
 "use client";
 import { useTranslations } from "next-intl";
 import { useEffect, useState, useTransition } from "react";
-import { completeCheckoutAction } from "@/app/[locale]/simulator/actions";
 import { Alert } from "@/components/ui/alert";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import type { SimulatorErrorCode } from "@/server/domain/payments-simulator/errors";
+import type { CheckoutActionResult, SimulatorErrorCode } from "@/server/providers/payments/simulator/errors";
 import { BusyButton } from "./busy-button";
 
 /** How long the simulated bank takes to confirm a 3-D Secure payment. */
@@ -19,7 +18,16 @@ type Choice = "pay" | "decline" | "3ds";
  * The hosted checkout's card form, prefilled with the test card: Pay, Decline (the declining test
  * card) or Pay with 3-D Secure (a bank confirmation step first). Then back to the app's return URL.
  */
-export function CheckoutForm({ sessionId, email }: { sessionId: string; email: string | null }) {
+export function CheckoutForm({
+  sessionId,
+  email,
+  complete,
+}: {
+  sessionId: string;
+  email: string | null;
+  /** The page's server action (passed in: components do not import from src/app). */
+  complete: (sessionId: string, outcome: "pay" | "decline") => Promise<CheckoutActionResult>;
+}) {
   const t = useTranslations("simulator");
   const [pending, startTransition] = useTransition();
   const [choice, setChoice] = useState<Choice | null>(null);
@@ -34,7 +42,7 @@ export function CheckoutForm({ sessionId, email }: { sessionId: string; email: s
     setChallenge(next === "3ds");
     startTransition(async () => {
       if (next === "3ds") await new Promise((resolve) => setTimeout(resolve, CHALLENGE_MS));
-      const result = await completeCheckoutAction(sessionId, next === "decline" ? "decline" : "pay");
+      const result = await complete(sessionId, next === "decline" ? "decline" : "pay");
       setChallenge(false);
       if (!result.ok) {
         setError(result.error);

@@ -1,8 +1,8 @@
 "use client";
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
-import { portalAction, type PortalActionResult } from "@/app/[locale]/simulator/actions";
-import type { PortalOperation } from "@/server/domain/payments-simulator/portal";
+import type { PortalActionResult } from "@/server/providers/payments/simulator/errors";
+import type { PortalOperation } from "@/server/providers/payments/simulator/portal";
 import { BusyButton } from "./busy-button";
 
 /** One portal operation on one subscription or payment; the page re-renders with the new state. */
@@ -11,14 +11,17 @@ export function PortalActionButton({
   operation,
   targetId,
   variant = "outline",
+  action,
 }: {
   customerId: string;
   operation: PortalOperation;
   targetId: string;
   variant?: "outline" | "destructive";
+  /** The page's server action (passed in: components do not import from src/app). */
+  action: (customerId: string, operation: PortalOperation, targetId: string) => Promise<PortalActionResult>;
 }) {
   const t = useTranslations("simulator");
-  const [state, run, pending] = useActionState<PortalActionResult | null>(() => portalAction(customerId, operation, targetId), null);
+  const [state, run, pending] = useActionState<PortalActionResult | null>(() => action(customerId, operation, targetId), null);
   return (
     <form action={run} className="flex flex-col items-start gap-1">
       <BusyButton type="submit" size="sm" variant={variant} busy={pending}>

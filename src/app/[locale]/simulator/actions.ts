@@ -5,22 +5,18 @@ import { headers } from "next/headers";
 import { z } from "zod";
 import { env } from "@/env";
 import { prisma } from "@/server/db/client";
-import { canOpenSimulatorCheckout, canOpenSimulatorPortal, signedInUserId } from "@/server/domain/payments-simulator/access";
-import { completeCheckout } from "@/server/domain/payments-simulator/checkout";
-import type { SimulatorContext } from "@/server/domain/payments-simulator/context";
-import { SimulatorError, type SimulatorErrorCode } from "@/server/domain/payments-simulator/errors";
-import { PORTAL_OPERATIONS, runPortalOperation } from "@/server/domain/payments-simulator/portal";
+import { canOpenSimulatorCheckout, canOpenSimulatorPortal, signedInUserId } from "@/server/domain/billing/simulator-access";
+import { completeCheckout } from "@/server/providers/payments/simulator/checkout";
+import type { SimulatorContext } from "@/server/providers/payments/simulator/context";
+import { SimulatorError, type CheckoutActionResult, type PortalActionResult, type SimulatorRefusal } from "@/server/providers/payments/simulator/errors";
+import { PORTAL_OPERATIONS, runPortalOperation } from "@/server/providers/payments/simulator/portal";
 import { paymentSimulatorEnabled } from "@/server/providers/payments";
 
 // The hosted pages' buttons. Server actions are reachable by POST from anywhere, so each one checks what
-// its page checks (access.ts: the signed-in user manages the billing of the checkout's or customer's
+// its page checks (simulator-access.ts: the signed-in user manages the billing of the checkout's or customer's
 // tenant; otherwise "not_found", like an unknown id), and every operation checks that what it touches
 // belongs to that checkout or customer.
 
-/** A refusal the page explains in the customer's language. */
-export type SimulatorRefusal = { ok: false; error: SimulatorErrorCode };
-export type CheckoutActionResult = { ok: true; redirectUrl: string } | SimulatorRefusal;
-export type PortalActionResult = { ok: true } | SimulatorRefusal;
 
 const simulatorIdSchema = z.string().min(1).max(100);
 const checkoutInput = z.object({ sessionId: simulatorIdSchema, outcome: z.enum(["pay", "decline"]) });

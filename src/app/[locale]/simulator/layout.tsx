@@ -6,7 +6,7 @@ import { paymentSimulatorEnabled } from "@/server/providers/payments";
 
 // The payment simulator's hosted pages (checkout, customer portal), reachable only where the simulator
 // runs (no Dodo API key, development or a playground build), and each only for the tenant whose billing
-// session opened it (src/server/domain/payments-simulator/access.ts).
+// session opened it (src/server/domain/billing/simulator-access.ts).
 
 export const metadata: Metadata = { robots: { index: false, follow: false } };
 

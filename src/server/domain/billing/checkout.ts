@@ -13,7 +13,7 @@ import {
   type CreditPackId,
   type PlanId,
 } from "@/server/domain/plans/plans";
-import type { CreateCheckoutInput, PaymentProvider } from "@/server/providers/payments/types";
+import type { CreateCheckoutInput, PaymentEventKind, PaymentProvider } from "@/server/providers/payments/types";
 import { ensureBillingCustomer } from "./customers";
 import { callPaymentProvider, lockTenantBilling, PROVIDER_TRANSACTION_TIMEOUT_MS, requireProductId } from "./provider-calls";
 import { findLiveSubscription } from "./subscription-actions";
@@ -118,7 +118,7 @@ async function openCheckout(
       });
       if (recent) {
         const paid = await tx.billingPaymentEvent.count({
-          where: { type: "payment.succeeded", payload: { path: ["data", "metadata", "checkoutId"], equals: recent.id } },
+          where: { kind: { in: ["payment.succeeded", "subscription.payment_succeeded"] satisfies PaymentEventKind[] }, checkoutId: recent.id },
         });
         if (paid === 0) return { url: recent.checkoutUrl };
       }
@@ -169,17 +169,13 @@ export async function checkoutOutcome(db: Db, input: { tenantId: string; session
     select: { id: true, kind: true },
   });
   if (!checkout) return null;
-  const confirming = checkout.kind === "subscription" ? ["subscription.active", "subscription.renewed"] : ["payment.succeeded"];
+  const confirming: PaymentEventKind[] = checkout.kind === "subscription" ? ["subscription.active", "subscription.renewed"] : ["payment.succeeded"];
+  const failing: PaymentEventKind[] = ["payment.failed", "subscription.payment_failed"];
   const events = await db.billingPaymentEvent.findMany({
-    where: {
-      tenantId: input.tenantId,
-      status: "processed",
-      type: { in: [...confirming, "payment.failed"] },
-      payload: { path: ["data", "metadata", "checkoutId"], equals: checkout.id },
-    },
+    where: { tenantId: input.tenantId, status: "processed", kind: { in: [...confirming, ...failing] }, checkoutId: checkout.id },
     orderBy: { receivedAt: "desc" },
-    select: { type: true },
+    select: { kind: true },
   });
-  if (events.some((e) => confirming.includes(e.type))) return "succeeded";
+  if (events.some((e) => (confirming as string[]).includes(e.kind))) return "succeeded";
   return events.length > 0 ? "failed" : "pending";
 }

@@ -17,7 +17,7 @@ import {
   type Money,
   type PlanId,
 } from "@/server/domain/plans/plans";
-import type { PaymentProvider } from "@/server/providers/payments/types";
+import type { PaymentEventKind, PaymentProvider } from "@/server/providers/payments";
 import { BILLING_STATES, type BillingMachineState } from "./state-machine";
 import { comparePlanChoices, isBillingInterval, isLiveSubscription, type PlanChange, type PlanChoice } from "./subscription-actions";
 
@@ -27,8 +27,15 @@ import { comparePlanChoices, isBillingInterval, isLiveSubscription, type PlanCha
 export const PAYMENT_HISTORY_LIMIT = 50;
 export const LEDGER_ENTRIES_LIMIT = 50;
 export const UPCOMING_EXPIRIES_LIMIT = 10;
-const PAYMENT_EVENT_TYPES = ["payment.succeeded", "payment.failed", "refund.succeeded"] as const;
-type PaymentEventType = (typeof PAYMENT_EVENT_TYPES)[number];
+type PaymentEventType = "payment.succeeded" | "payment.failed" | "refund.succeeded";
+/** The inbox kinds the payment history lists, as the history names them (one-time and subscription payments alike). */
+const HISTORY_TYPE: Readonly<Partial<Record<PaymentEventKind, PaymentEventType>>> = {
+  "payment.succeeded": "payment.succeeded",
+  "subscription.payment_succeeded": "payment.succeeded",
+  "payment.failed": "payment.failed",
+  "subscription.payment_failed": "payment.failed",
+  "refund.succeeded": "refund.succeeded",
+};
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface BillingOverviewTenant {
@@ -86,16 +93,6 @@ export interface BillingOverview {
   };
 }
 
-interface PaymentEventData {
-  payment_id?: string;
-  subscription_id?: string | null;
-  product_id?: string;
-  product_cart?: { product_id: string }[] | null;
-  total_amount?: number;
-  amount?: number;
-  currency?: string;
-}
-
 function isMachineState(value: string): value is BillingMachineState {
   return (BILLING_STATES as readonly string[]).includes(value);
 }
@@ -115,31 +112,26 @@ function catalogueProduct(productId: string | undefined | null): CatalogueProduc
  * a refund shows the product of the payment it refunds.
  */
 async function listPayments(db: Db, tenantId: string, subscription: { providerSubscriptionId: string; productId: string | null } | null) {
-  const rows = await db.$queryRaw<{ id: string; type: PaymentEventType; payload: { timestamp?: string; data?: PaymentEventData }; received_at: Date }[]>`
-    SELECT id, type, payload, received_at FROM (
-      SELECT DISTINCT ON (type, COALESCE(payload->'data'->>'refund_id', payload->'data'->>'payment_id'))
-        id, type, payload, received_at
+  const rows = await db.$queryRaw<
+    { id: string; kind: PaymentEventKind; payment_id: string; subscription_id: string | null; product_id: string | null; amount_minor: number | null; currency: string | null; occurred_at: Date }[]
+  >`
+    SELECT id, kind, provider_payment_id AS payment_id, provider_subscription_id AS subscription_id, product_id, amount_minor, currency, occurred_at FROM (
+      SELECT DISTINCT ON (kind, COALESCE(provider_refund_id, provider_payment_id)) *
       FROM billing_payment_events
       WHERE tenant_id = ${tenantId}
-        AND type IN (${Prisma.join(PAYMENT_EVENT_TYPES)})
-        AND payload->'data'->>'payment_id' IS NOT NULL
-      ORDER BY type, COALESCE(payload->'data'->>'refund_id', payload->'data'->>'payment_id'), received_at DESC
+        AND kind IN (${Prisma.join(Object.keys(HISTORY_TYPE))})
+        AND provider_payment_id IS NOT NULL
+      ORDER BY kind, COALESCE(provider_refund_id, provider_payment_id), received_at DESC
     ) latest
     ORDER BY received_at DESC, id DESC
     LIMIT ${PAYMENT_HISTORY_LIMIT}`;
 
   const productOfPayment = new Map<string, string>();
-  for (const { type, payload } of rows) {
-    const data = payload.data ?? {};
-    const productId =
-      data.product_cart?.[0]?.product_id ??
-      data.product_id ??
-      (data.subscription_id && data.subscription_id === subscription?.providerSubscriptionId ? subscription.productId : null);
-    if (type !== "refund.succeeded" && data.payment_id && productId) productOfPayment.set(data.payment_id, productId);
+  for (const row of rows) {
+    const productId = row.product_id ?? (row.subscription_id && row.subscription_id === subscription?.providerSubscriptionId ? subscription.productId : null);
+    if (row.kind !== "refund.succeeded" && productId) productOfPayment.set(row.payment_id, productId);
   }
-  const refundedElsewhere = rows
-    .filter((r) => r.type === "refund.succeeded" && !productOfPayment.has(r.payload.data!.payment_id!))
-    .map((r) => r.payload.data!.payment_id!);
+  const refundedElsewhere = rows.filter((r) => r.kind === "refund.succeeded" && !productOfPayment.has(r.payment_id)).map((r) => r.payment_id);
   if (refundedElsewhere.length > 0) {
     const oneTime = await db.billingOneTimePayment.findMany({
       where: { tenantId, providerPaymentId: { in: refundedElsewhere } },
@@ -148,19 +140,15 @@ async function listPayments(db: Db, tenantId: string, subscription: { providerSu
     for (const p of oneTime) productOfPayment.set(p.providerPaymentId, p.productId);
   }
 
-  return rows.map(({ id, type, payload, received_at }) => {
-    const data = payload.data ?? {};
-    const sentAt = payload.timestamp ? new Date(payload.timestamp) : null;
-    return {
-      id,
-      type,
-      paymentId: data.payment_id!,
-      amount: (type === "refund.succeeded" ? data.amount : data.total_amount) ?? null,
-      currency: data.currency ?? null,
-      date: sentAt && !Number.isNaN(sentAt.getTime()) ? sentAt : received_at,
-      product: catalogueProduct(productOfPayment.get(data.payment_id!)),
-    };
-  });
+  return rows.map((row) => ({
+    id: row.id,
+    type: HISTORY_TYPE[row.kind]!,
+    paymentId: row.payment_id,
+    amount: row.amount_minor,
+    currency: row.currency,
+    date: row.occurred_at,
+    product: catalogueProduct(productOfPayment.get(row.payment_id)),
+  }));
 }
 
 export async function getBillingOverview(

@@ -1,13 +1,15 @@
 import { z } from "zod";
 import type { Db, DbTx } from "@/server/db/client";
 import { inTransaction } from "@/server/db/transaction";
-import { Prisma, type PaymentEventStatus } from "@/generated/prisma/client";
+import { Prisma, type BillingPaymentEvent, type PaymentEventStatus } from "@/generated/prisma/client";
 import { defineJob, enqueue, PermanentJobError } from "@/server/domain/jobs";
 import { creditPackExpiresAt, creditPacks, findByProductId } from "@/server/domain/plans/plans";
+import { PAYMENT_EVENT_KINDS, type PaymentEventKind } from "@/server/providers/payments";
 import { applySubscriptionEvent } from "./apply-billing-event";
-import { billingEventFromDodo } from "./state-machine";
+import type { ProviderEventKind } from "./state-machine";
 
-// Processes one inbox row (billing_payment_events) written by receive-webhook.ts. Idempotent and
+// Processes one inbox row (billing_payment_events) written by receive-webhook.ts, from the columns the
+// provider's parseWebhook filled (never the vendor's JSON), dispatched by kind. Idempotent and
 // order-independent: a finished row is left alone; subscription events become facts of their subscription
 // and its record is the fold of all of them (applySubscriptionEvent: notifications and timers commit with
 // the state change); credit pack payments and refunds append ledger entries whose UNIQUE (kind,
@@ -19,30 +21,6 @@ const MISSING_ROW_ATTEMPTS = 3;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** How long an event waits for the one it depends on: well past Dodo's own retry window (~1.5 days). */
 export const WAIT_WINDOW_MS = 3 * DAY_MS;
-
-/** The parts of Dodo's payment / subscription / refund `data` this job reads. */
-interface DodoData {
-  payment_id?: string;
-  refund_id?: string;
-  subscription_id?: string | null;
-  product_id?: string;
-  product_cart?: { product_id: string; quantity?: number }[] | null;
-  quantity?: number;
-  status?: string | null;
-  total_amount?: number;
-  amount?: number;
-  currency?: string;
-  customer?: { customer_id?: string } | null;
-  metadata?: Record<string, unknown> | null;
-  next_billing_date?: string | null;
-  cancel_at_next_billing_date?: boolean | null;
-}
-
-interface Envelope {
-  type: string;
-  timestamp: string;
-  data: DodoData;
-}
 
 export type ProcessWebhookOutcome =
   | { status: "already-done"; was: string }
@@ -61,80 +39,102 @@ export interface ProcessWebhookOptions {
 
 type DbOrClient = Db | DbTx;
 
-async function resolveTenantId(db: DbOrClient, provider: string, data: DodoData): Promise<string | null> {
-  const fromMetadata = data.metadata?.tenantId;
-  if (typeof fromMetadata === "string" && fromMetadata) {
-    const tenant = await db.tenant.findUnique({ where: { id: fromMetadata }, select: { id: true } });
+/** An inbox row: the event as the provider normalized it (PaymentWebhookEvent's fields as columns). */
+type InboxEvent = BillingPaymentEvent;
+
+async function resolveTenantId(db: DbOrClient, event: InboxEvent): Promise<string | null> {
+  if (event.metadataTenantId) {
+    const tenant = await db.tenant.findUnique({ where: { id: event.metadataTenantId }, select: { id: true } });
     if (tenant) return tenant.id;
   }
-  const customerId = data.customer?.customer_id;
-  if (customerId) {
+  if (event.providerCustomerId) {
     const customer = await db.billingCustomer.findUnique({
-      where: { provider_providerCustomerId: { provider, providerCustomerId: customerId } },
+      where: { provider_providerCustomerId: { provider: event.provider, providerCustomerId: event.providerCustomerId } },
       select: { tenantId: true },
     });
     if (customer) return customer.tenantId;
   }
-  if (data.subscription_id) {
-    const sub = await db.billingTenantSubscription.findUnique({ where: { providerSubscriptionId: data.subscription_id }, select: { tenantId: true } });
+  if (event.providerSubscriptionId) {
+    const sub = await db.billingTenantSubscription.findUnique({ where: { providerSubscriptionId: event.providerSubscriptionId }, select: { tenantId: true } });
     if (sub) return sub.tenantId;
   }
-  if (data.payment_id) {
-    const payment = await db.billingOneTimePayment.findUnique({ where: { providerPaymentId: data.payment_id }, select: { tenantId: true } });
+  if (event.providerPaymentId) {
+    const payment = await db.billingOneTimePayment.findUnique({ where: { providerPaymentId: event.providerPaymentId }, select: { tenantId: true } });
     if (payment) return payment.tenantId;
   }
   return null;
 }
 
-function productOf(data: DodoData): { productId: string | null; quantity: number } {
-  const line = data.product_cart?.[0];
-  if (line) return { productId: line.product_id, quantity: line.quantity ?? 1 };
-  return { productId: data.product_id ?? null, quantity: data.quantity ?? 1 };
-}
+type SubscriptionEventKind = Extract<PaymentEventKind, `subscription.${string}`>;
 
-async function applySubscriptionWebhook(tx: DbTx, provider: string, tenantId: string, eventId: string, envelope: Envelope, opts: ProcessWebhookOptions): Promise<string> {
-  const event = billingEventFromDodo(envelope);
-  if (!event) throw new Error("not a subscription event");
-  const data = envelope.data;
-  if (!data.subscription_id) throw new PermanentJobError(`${envelope.type} has no subscription_id`);
+/** The state machine's name for each subscription event (a subscription's payments are payment.*). */
+const MACHINE_KIND: Readonly<Record<SubscriptionEventKind, ProviderEventKind>> = {
+  "subscription.active": "subscription.active",
+  "subscription.renewed": "subscription.renewed",
+  "subscription.on_hold": "subscription.on_hold",
+  "subscription.past_due": "subscription.past_due",
+  "subscription.paused": "subscription.paused",
+  "subscription.unpaused": "subscription.unpaused",
+  "subscription.cancelled": "subscription.cancelled",
+  "subscription.expired": "subscription.expired",
+  "subscription.failed": "subscription.failed",
+  "subscription.payment_succeeded": "payment.succeeded",
+  "subscription.payment_failed": "payment.failed",
+};
+
+interface HandlerInput {
+  event: InboxEvent;
+  tenantId: string;
+  opts: ProcessWebhookOptions;
+}
+type Handler = (tx: DbTx, input: HandlerInput) => Promise<Applied>;
+
+async function applySubscriptionWebhook(tx: DbTx, { event, tenantId, opts }: HandlerInput): Promise<Applied> {
+  const kind = MACHINE_KIND[event.kind as SubscriptionEventKind];
+  if (!event.providerSubscriptionId) throw new PermanentJobError(`${event.type} names no subscription`);
   const charge =
-    envelope.type === "payment.failed" && typeof data.total_amount === "number" && data.currency
-      ? { amountMinor: data.total_amount, currency: data.currency }
-      : undefined;
+    kind === "payment.failed" && event.amountMinor !== null && event.currency ? { amountMinor: event.amountMinor, currency: event.currency } : undefined;
   const result = await applySubscriptionEvent(
     tx,
     tenantId,
-    { ...event, inboxEventId: eventId, provider, providerSubscriptionId: data.subscription_id, productId: productOf(data).productId },
+    {
+      kind,
+      at: event.occurredAt,
+      periodEnd: event.periodEnd,
+      inboxEventId: event.id,
+      provider: event.provider,
+      providerSubscriptionId: event.providerSubscriptionId,
+      productId: event.productId,
+    },
     { now: opts.now ?? new Date(), graceDays: opts.graceDays, charge },
   );
-  return result.note;
+  return { status: "processed", note: result.note };
 }
 
-async function applyCreditPackPayment(tx: DbTx, provider: string, tenantId: string, envelope: Envelope): Promise<{ status: "processed" | "ignored"; note: string }> {
-  const data = envelope.data;
-  const { productId, quantity } = productOf(data);
+async function applyCreditPackPayment(tx: DbTx, { event, tenantId }: HandlerInput): Promise<Applied> {
+  const { productId, providerPaymentId: paymentId } = event;
   const product = productId ? findByProductId(productId) : null;
-  if (!data.payment_id || !productId || product?.kind !== "credit-pack") {
+  if (!paymentId || !productId || product?.kind !== "credit-pack") {
     return { status: "ignored", note: `one-time payment of ${productId ?? "no product"} is not a credit pack` };
   }
   await tx.billingOneTimePayment.createMany({
     data: [
       {
-        provider,
-        providerPaymentId: data.payment_id,
+        provider: event.provider,
+        providerPaymentId: paymentId,
         tenantId,
         productId,
-        amountMinor: data.total_amount ?? 0,
-        currency: data.currency ?? "USD",
+        amountMinor: event.amountMinor ?? 0,
+        currency: event.currency ?? "USD",
         status: "succeeded",
       },
     ],
     skipDuplicates: true,
   });
-  const credits = creditPacks[product.packId].credits * Math.max(1, quantity);
-  // Dated when the customer paid (the envelope's time), not when a retry got to it: the ledger's history
+  const credits = creditPacks[product.packId].credits * Math.max(1, event.quantity ?? 1);
+  // Dated when the customer paid (the provider's time), not when a retry got to it: the ledger's history
   // and the expiry then agree.
-  const paidAt = new Date(envelope.timestamp);
+  const paidAt = event.occurredAt;
   const { count } = await tx.tenantCreditLedger.createMany({
     data: [
       {
@@ -142,7 +142,7 @@ async function applyCreditPackPayment(tx: DbTx, provider: string, tenantId: stri
         kind: "purchase",
         amount: credits,
         expiresAt: creditPackExpiresAt(product.packId, paidAt),
-        reference: data.payment_id,
+        reference: paymentId,
         createdAt: paidAt,
       },
     ],
@@ -151,9 +151,9 @@ async function applyCreditPackPayment(tx: DbTx, provider: string, tenantId: stri
   return { status: "processed", note: count ? `credited ${credits} (${product.packId})` : "already credited" };
 }
 
-async function applyRefund(tx: DbTx, envelope: Envelope): Promise<Applied> {
-  const { refund_id: refundId, payment_id: paymentId, amount } = envelope.data;
-  if (!refundId || !paymentId) throw new PermanentJobError("refund.succeeded without refund_id or payment_id");
+async function applyRefund(tx: DbTx, { event }: HandlerInput): Promise<Applied> {
+  const { providerRefundId: refundId, providerPaymentId: paymentId, amountMinor: amount } = event;
+  if (!refundId || !paymentId) throw new PermanentJobError(`${event.type} names no refund or no payment`);
   // Ordered against the payment's processing (wakeDependents takes the same lock after crediting):
   // either its credits are visible below, or it commits after we park and wakes us.
   await lockDependency(tx, `payment:${paymentId}`);
@@ -163,19 +163,19 @@ async function applyRefund(tx: DbTx, envelope: Envelope): Promise<Applied> {
     // bought no credits has nothing to reverse; otherwise the payment has not been processed yet (order is
     // not guaranteed), so wait for it rather than lose the refund.
     const payments = await tx.billingPaymentEvent.findMany({
-      where: { type: "payment.succeeded", payload: { path: ["data", "payment_id"], equals: paymentId } },
-      select: { status: true, payload: true },
+      where: { providerPaymentId: paymentId, kind: { in: ["payment.succeeded", "subscription.payment_succeeded"] } },
+      select: { status: true, kind: true },
     });
-    const noCredits = payments.some((p) => p.status === "ignored" || Boolean((p.payload as unknown as Envelope).data.subscription_id));
+    const noCredits = payments.some((p) => p.status === "ignored" || p.kind === "subscription.payment_succeeded");
     if (!noCredits) return { status: "waiting", note: `refund ${refundId} waits for payment ${paymentId}`, waitingFor: [`payment:${paymentId}`] };
     return { status: "ignored", note: `refund of payment ${paymentId}, which bought no credits` };
   }
   const payment = await tx.billingOneTimePayment.findUnique({ where: { providerPaymentId: paymentId } });
   // Partial refund: the proportional share of the credits; full (or unknown amount): all of them.
-  const share = payment && payment.amountMinor > 0 && typeof amount === "number" ? Math.min(1, amount / payment.amountMinor) : 1;
+  const share = payment && payment.amountMinor > 0 && amount !== null ? Math.min(1, amount / payment.amountMinor) : 1;
   const credits = Math.round(purchase.amount * share);
   const { count } = await tx.tenantCreditLedger.createMany({
-    data: [{ tenantId: purchase.tenantId, kind: "refund", amount: -credits, reference: refundId, lotId: purchase.id, createdAt: new Date(envelope.timestamp) }],
+    data: [{ tenantId: purchase.tenantId, kind: "refund", amount: -credits, reference: refundId, lotId: purchase.id, createdAt: event.occurredAt }],
     skipDuplicates: true,
   });
   if (payment) {
@@ -184,17 +184,52 @@ async function applyRefund(tx: DbTx, envelope: Envelope): Promise<Applied> {
   return { status: "processed", note: count ? `refunded ${credits} credits` : "refund already recorded" };
 }
 
+/** Kinds billing does nothing with: the event is marked ignored, without a transaction. */
+type IgnoredKind = "payment.failed" | "unhandled";
+const IGNORED: Readonly<Record<IgnoredKind, string>> = {
+  "payment.failed": "a failed one-time payment bought nothing",
+  unhandled: "is not handled",
+};
+
+/** One handler per kind (exhaustive: a new kind does not compile until it is handled or ignored). */
+const HANDLERS: Readonly<Record<Exclude<PaymentEventKind, IgnoredKind>, Handler>> = {
+  "subscription.active": applySubscriptionWebhook,
+  "subscription.renewed": applySubscriptionWebhook,
+  "subscription.on_hold": applySubscriptionWebhook,
+  "subscription.past_due": applySubscriptionWebhook,
+  "subscription.paused": applySubscriptionWebhook,
+  "subscription.unpaused": applySubscriptionWebhook,
+  "subscription.cancelled": applySubscriptionWebhook,
+  "subscription.expired": applySubscriptionWebhook,
+  "subscription.failed": applySubscriptionWebhook,
+  "subscription.payment_succeeded": applySubscriptionWebhook,
+  "subscription.payment_failed": applySubscriptionWebhook,
+  "payment.succeeded": applyCreditPackPayment,
+  "refund.succeeded": applyRefund,
+};
+
+/** What to do with a stored kind: a handler, a reason to ignore it, or a row no provider could have written. */
+function dispatch(kind: string): { handler: Handler } | { ignored: string } {
+  if (!isPaymentEventKind(kind)) throw new PermanentJobError(`unknown event kind ${JSON.stringify(kind)}`);
+  if (kind === "payment.failed" || kind === "unhandled") return { ignored: IGNORED[kind] };
+  return { handler: HANDLERS[kind] };
+}
+
+function isPaymentEventKind(kind: string): kind is PaymentEventKind {
+  return (PAYMENT_EVENT_KINDS as readonly string[]).includes(kind);
+}
+
 /** Orders a waiting event's check against the processing of the event it waits for (one key: "payment:<id>"). */
 async function lockDependency(tx: DbTx, key: string): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('billing-dependency'), hashtext(${key}))`;
 }
 
 /** What an event can be waited on as: its payment, subscription and customer, once its tenant is known. */
-function dependencyKeys(data: DodoData): string[] {
+function dependencyKeys(event: InboxEvent): string[] {
   const keys = [
-    data.payment_id ? `payment:${data.payment_id}` : null,
-    data.subscription_id ? `subscription:${data.subscription_id}` : null,
-    data.customer?.customer_id ? `customer:${data.customer.customer_id}` : null,
+    event.providerPaymentId ? `payment:${event.providerPaymentId}` : null,
+    event.providerSubscriptionId ? `subscription:${event.providerSubscriptionId}` : null,
+    event.providerCustomerId ? `customer:${event.providerCustomerId}` : null,
   ];
   return keys.filter((key): key is string => key !== null).sort();
 }
@@ -233,41 +268,32 @@ export async function processWebhookEvent(db: DbOrClient, eventId: string, opts:
   const unfinished = { id: eventId, status: { in: ["received", "failed", "waiting"] as PaymentEventStatus[] } };
 
   try {
-    const envelope = event.payload as unknown as Envelope;
-    const data = envelope.data ?? {};
-    // Which provider sent it (the route records it: "dodo", or "simulator" in development).
-    const provider = event.provider;
-    const isSubscriptionEvent = billingEventFromDodo(envelope) !== null;
-    const isCreditPayment = envelope.type === "payment.succeeded" && !data.subscription_id;
-    const isRefund = envelope.type === "refund.succeeded";
     const finish = (tx: DbOrClient, status: "processed" | "ignored", note: string | null, tenantId: string | null) =>
       tx.billingPaymentEvent.updateMany({
         where: unfinished,
         data: { status, note, tenantId, processedAt: opts.now ?? new Date(), lastError: null, waitingFor: [], waitUntil: null },
       });
-
-    if (!isSubscriptionEvent && !isCreditPayment && !isRefund) {
-      await finish(db, "ignored", `${envelope.type} is not handled`, null);
-      return { status: "ignored", note: `${envelope.type} is not handled` };
+    const route = dispatch(event.kind);
+    if ("ignored" in route) {
+      const note = event.kind === "unhandled" ? `${event.type} ${route.ignored}` : route.ignored;
+      await finish(db, "ignored", note, null);
+      return { status: "ignored", note };
     }
-    const keys = dependencyKeys(data);
+    const keys = dependencyKeys(event);
 
     return await inTransaction(db, async (tx): Promise<ProcessWebhookOutcome> => {
-      const tenantId = await resolveTenantId(tx, provider, data);
+      const tenantId = await resolveTenantId(tx, event);
       let result: Applied;
       if (!tenantId) {
-        result = { status: "waiting", note: `${envelope.type} waits for an event that names its tenant`, waitingFor: keys };
+        result = { status: "waiting", note: `${event.type} waits for an event that names its tenant`, waitingFor: keys };
       } else {
-        const customerId = data.customer?.customer_id;
-        if (customerId) {
-          await tx.billingCustomer.createMany({ data: [{ tenantId, provider, providerCustomerId: customerId }], skipDuplicates: true });
+        if (event.providerCustomerId) {
+          await tx.billingCustomer.createMany({ data: [{ tenantId, provider: event.provider, providerCustomerId: event.providerCustomerId }], skipDuplicates: true });
         }
-        if (isSubscriptionEvent) result = { status: "processed", note: await applySubscriptionWebhook(tx, provider, tenantId, eventId, envelope, opts) };
-        else if (isCreditPayment) result = await applyCreditPackPayment(tx, provider, tenantId, envelope);
-        else result = await applyRefund(tx, envelope);
+        result = await route.handler(tx, { event, tenantId, opts });
       }
       if (result.status === "waiting") {
-        if (result.waitingFor.length === 0) throw new PermanentJobError(`${envelope.type} names no tenant, customer, subscription or payment`);
+        if (result.waitingFor.length === 0) throw new PermanentJobError(`${event.type} names no tenant, customer, subscription or payment`);
         await tx.billingPaymentEvent.updateMany({
           where: unfinished,
           data: { status: "waiting", note: result.note, tenantId, waitingFor: result.waitingFor, waitUntil: new Date(event.receivedAt.getTime() + WAIT_WINDOW_MS), lastError: null },

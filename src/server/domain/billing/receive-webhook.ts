@@ -4,9 +4,10 @@ import { enqueue } from "@/server/domain/jobs";
 import {
   InvalidWebhookPayloadError,
   InvalidWebhookSignatureError,
-  verifyWebhook,
+  type PaymentProvider,
+  type PaymentWebhookEvent,
   type WebhookHeaders,
-} from "@/server/providers/payments/webhook-signature";
+} from "@/server/providers/payments";
 import { processWebhookJob, requeueWebhookEvent } from "./process-webhook";
 
 export type ReceiveWebhookResult =
@@ -14,11 +15,12 @@ export type ReceiveWebhookResult =
   | { status: 200; eventId: string; duplicate: boolean }
   /** Bad or missing signature, wrong secret, stale timestamp: nothing stored. */
   | { status: 401; error: string }
-  /** Correctly signed but not a Dodo envelope: nothing stored. */
+  /** Correctly signed but not an event of the provider's: nothing stored. */
   | { status: 400; error: string };
 
 /**
- * The webhook inbox's front door: verify the delivery on its raw body, store it keyed by `webhook-id` and
+ * The webhook inbox's front door: the provider verifies the delivery on its raw body and normalizes it,
+ * the inbox stores it (the normalized fields as columns, the vendor's body for staff) keyed by its event id and
  * queue `billing.process-webhook` for it. No processing here: the provider gets its 2xx fast and the job
  * does the work with retries. Each step is one statement of its own, with no interactive transaction
  * whose timer a busy database could run out: storing and queueing are both idempotent, and a delivery
@@ -31,20 +33,19 @@ export type ReceiveWebhookResult =
  */
 export async function receiveWebhook(
   db: Db,
-  /** provider: who the deliveries come from, "dodo" or (in development) "simulator"; customer rows are keyed by it. */
-  input: { rawBody: string; headers: WebhookHeaders; secret: string; provider: string },
+  /** provider: who the deliveries come from (Dodo, or the simulator in development); customer rows are keyed by its name. */
+  input: { rawBody: string; headers: WebhookHeaders; provider: Pick<PaymentProvider, "name" | "parseWebhook"> },
 ): Promise<ReceiveWebhookResult> {
-  let envelope;
+  let event: PaymentWebhookEvent;
   try {
-    envelope = verifyWebhook(input.rawBody, input.headers, input.secret);
+    event = input.provider.parseWebhook(input.rawBody, input.headers);
   } catch (error) {
     if (error instanceof InvalidWebhookSignatureError) return { status: 401, error: error.message };
     if (error instanceof InvalidWebhookPayloadError) return { status: 400, error: error.message };
     throw error;
   }
-  const payload = JSON.parse(input.rawBody) as object;
   const [stored] = await db.billingPaymentEvent.createManyAndReturn({
-    data: [{ provider: input.provider, providerEventId: envelope.id, type: envelope.type, payload }],
+    data: [inboxRow(input.provider.name, event, storedBody(input.rawBody))],
     skipDuplicates: true,
     select: { id: true },
   });
@@ -52,7 +53,41 @@ export async function receiveWebhook(
     await enqueue(processWebhookJob, { eventId: stored.id }, { idempotencyKey: stored.id, db });
     return { status: 200, eventId: stored.id, duplicate: false };
   }
-  return { status: 200, eventId: await acceptRedelivery(db, envelope.id), duplicate: true };
+  return { status: 200, eventId: await acceptRedelivery(db, event.eventId), duplicate: true };
+}
+
+/** The vendor's body as staff read it in the admin inbox (JSON for Dodo; any other text kept as it came). */
+function storedBody(rawBody: string): object {
+  try {
+    const parsed: unknown = JSON.parse(rawBody);
+    if (typeof parsed === "object" && parsed !== null) return parsed;
+  } catch {
+    // not JSON: kept as text below
+  }
+  return { body: rawBody };
+}
+
+/** The inbox row of a normalized event: its fields as columns next to the vendor's body. */
+export function inboxRow(provider: string, event: PaymentWebhookEvent, payload: object) {
+  return {
+    provider,
+    providerEventId: event.eventId,
+    type: event.providerType,
+    payload,
+    kind: event.kind,
+    occurredAt: event.occurredAt,
+    metadataTenantId: event.tenantId,
+    checkoutId: event.checkoutId,
+    providerCustomerId: event.customerId,
+    providerSubscriptionId: event.subscriptionId,
+    providerPaymentId: event.paymentId,
+    providerRefundId: event.refundId,
+    productId: event.productId,
+    quantity: event.quantity,
+    amountMinor: event.amountMinor,
+    currency: event.currency,
+    periodEnd: event.periodEnd,
+  };
 }
 
 /** Counts a redelivery and queues what its stored event still needs; returns the event's id. */

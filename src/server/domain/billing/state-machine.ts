@@ -2,9 +2,9 @@
 // side effects to perform, as data. No I/O: the webhook job and the scheduled timers call it inside
 // their transaction and carry out the effects (notifications, jobs, the tenant's coarse billing_state).
 //
-// Order safety: Dodo does not guarantee delivery order. Each provider event carries its envelope
+// Order safety: providers do not guarantee delivery order. Each provider event carries the provider's
 // timestamp; an event older than the last applied one (`lastEventAt`) is ignored, so an older event
-// never moves a subscription backwards. Time events (trial.ended, grace.ended, period.ended) are our own
+// never moves a subscription backwards (and subscriptionFromFacts folds every event in provider-time order). Time events (trial.ended, grace.ended, period.ended) are our own
 // timers: they do not advance `lastEventAt` (a late-delivered payment.succeeded that happened before
 // suspension still recovers the tenant) and they check their own deadline against the record, so a
 // timer left over from an earlier grace period or a moved period end is ignored as stale.
@@ -12,7 +12,7 @@
 export const BILLING_STATES = ["trial", "active", "past_due", "suspended", "on_hold", "canceled", "ended", "expired"] as const;
 export type BillingMachineState = (typeof BILLING_STATES)[number];
 
-/** Provider events (Dodo webhook types; the caller maps envelopes onto these) and our timers. */
+/** Provider events (process-webhook.ts maps the provider's normalized kinds onto these) and our timers. */
 export const PROVIDER_EVENT_KINDS = [
   "subscription.active",
   "subscription.renewed",
@@ -402,61 +402,7 @@ export function effectsOf(from: BillingMachineState, next: BillingRecord, now: D
   return effects;
 }
 
-/** The parts of a Dodo webhook envelope the machine needs (`{ type, timestamp, data }`). */
-export interface DodoWebhookLike {
-  readonly type: string;
-  /** The envelope's timestamp (ISO string or Date). */
-  readonly timestamp: string | Date;
-  readonly data: {
-    readonly status?: string | null;
-    readonly subscription_id?: string | null;
-    readonly next_billing_date?: string | Date | null;
-    readonly cancel_at_next_billing_date?: boolean | null;
-  };
-}
-
-const DIRECT_KINDS = new Set<string>(PROVIDER_EVENT_KINDS);
-const BY_SUBSCRIPTION_STATUS: Readonly<Record<string, ProviderEventKind>> = {
-  active: "subscription.active",
-  on_hold: "subscription.on_hold",
-  past_due: "subscription.past_due",
-  paused: "subscription.paused",
-  cancelled: "subscription.cancelled",
-  expired: "subscription.expired",
-  failed: "subscription.failed",
-};
-
-function toDate(value: string | Date | null | undefined): Date | null {
-  if (value === null || value === undefined) return null;
-  const date = value instanceof Date ? value : new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date;
-}
-
-/**
- * Maps a Dodo webhook onto a machine event, or null when it does not concern the subscription state:
- * one-time payments (no subscription_id: credit top-ups, handled by the ledger), refunds, disputes, ...
- * `subscription.updated` / `subscription.plan_changed` carry the latest status: they map through it, and
- * "active with cancel_at_next_billing_date" is a cancellation at period end (false again: withdrawn).
- */
 /** A provider's event as the machine sees it. */
 export interface ProviderBillingEvent extends BillingEvent {
   readonly kind: ProviderEventKind;
-}
-
-export function billingEventFromDodo(webhook: DodoWebhookLike): ProviderBillingEvent | null {
-  const at = toDate(webhook.timestamp);
-  if (!at) return null;
-  const periodEnd = toDate(webhook.data.next_billing_date);
-  const { type, data } = webhook;
-  if (type === "payment.succeeded" || type === "payment.failed") {
-    return data.subscription_id ? { kind: type, at } : null;
-  }
-  if (type === "subscription.updated" || type === "subscription.plan_changed") {
-    const kind = data.status ? BY_SUBSCRIPTION_STATUS[data.status] : undefined;
-    if (!kind) return null;
-    return { kind: kind === "subscription.active" && data.cancel_at_next_billing_date ? "subscription.cancelled" : kind, at, periodEnd };
-  }
-  if (type === "subscription.active" && data.cancel_at_next_billing_date) return { kind: "subscription.cancelled", at, periodEnd };
-  if (type.startsWith("subscription.") && DIRECT_KINDS.has(type)) return { kind: type as ProviderEventKind, at, periodEnd };
-  return null;
 }

@@ -1,3 +1,4 @@
+import { env } from "@/env";
 // The plan catalogue in one typed config: plans, prices, limits, overrun strategies, the metered add-on
 // and credit packs. The pricing page, limit checks and billing (webhooks -> plan) all read it from here.
 //
@@ -171,23 +172,30 @@ export function simulatorProductId(envName: string): string {
   return `sim_${envName.replace(/^DODO_PRODUCT_/, "").toLowerCase()}`;
 }
 
-function readEnv(name: string, source: NodeJS.ProcessEnv): string | null {
-  const value = source[name]?.trim();
+/**
+ * Where product ids come from: the app's typed env (src/env.ts; the payments provider declares the
+ * DODO_PRODUCT_* keys in its keys.ts). Tests pass their own.
+ */
+export type ProductIdSource = Readonly<Record<string, unknown>>;
+
+function readEnv(name: string, source: ProductIdSource): string | null {
+  const text = (key: string) => (typeof source[key] === "string" ? source[key].trim() : "");
+  const value = text(name);
   if (value) return value;
-  return source.DODO_PAYMENTS_API_KEY?.trim() ? null : simulatorProductId(name);
+  return text("DODO_PAYMENTS_API_KEY") ? null : simulatorProductId(name);
 }
 
 /** The Dodo product id of a paid plan's interval from env, or null (free plan, or unset with a Dodo API key). */
-export function productIdFor(planId: PlanId, interval: BillingInterval, source: NodeJS.ProcessEnv = process.env): string | null {
+export function productIdFor(planId: PlanId, interval: BillingInterval, source: ProductIdSource = env): string | null {
   const envNames: PlanDefinition["productEnv"] = plans[planId].productEnv;
   return envNames ? readEnv(envNames[interval], source) : null;
 }
 
-export function creditPackProductId(packId: CreditPackId, source: NodeJS.ProcessEnv = process.env): string | null {
+export function creditPackProductId(packId: CreditPackId, source: ProductIdSource = env): string | null {
   return readEnv(creditPacks[packId].productEnv, source);
 }
 
-export function usageAddOnProductId(source: NodeJS.ProcessEnv = process.env): string | null {
+export function usageAddOnProductId(source: ProductIdSource = env): string | null {
   return readEnv(usageAddOn.productEnv, source);
 }
 
@@ -209,7 +217,7 @@ export type CatalogProduct =
   | { readonly kind: "usage-add-on" };
 
 /** Maps a webhook's product_id back to what was bought; null for an unknown (or unconfigured) product. */
-export function findByProductId(productId: string, source: NodeJS.ProcessEnv = process.env): CatalogProduct | null {
+export function findByProductId(productId: string, source: ProductIdSource = env): CatalogProduct | null {
   const wanted = productId.trim();
   if (!wanted) return null;
   for (const planId of PLAN_ORDER) {

@@ -1,6 +1,6 @@
 import type { Env } from "@/env";
 import { AppError } from "@/server/domain/errors";
-import { DEMO_EMAIL_DOMAIN } from "@/server/domain/seed/personas";
+import { DEMO_EMAIL_DOMAIN } from "@/server/seed/personas";
 
 /**
  * Which email domains platform staff may have. Checked when an admin is created and again on every

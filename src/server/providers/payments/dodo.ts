@@ -1,5 +1,6 @@
 import DodoPayments, { APIConnectionError, APIError, APIUserAbortError } from "dodopayments";
 
+import { parseDodoWebhook } from "./dodo-webhooks";
 import {
   PaymentProviderError,
   prepareUsageBatches,
@@ -26,6 +27,8 @@ export interface DodoPaymentProviderOptions {
   maxRetries?: number;
   /** Per-attempt timeout. SDK default: 60 s; ours: 20 s. */
   timeoutMs?: number;
+  /** The Standard Webhooks secret deliveries are verified with; read on first delivery (./webhook-secret.ts). */
+  webhookSecret?: () => string;
 }
 
 const PROVIDER = "dodo" as const;
@@ -81,6 +84,8 @@ export function createDodoPaymentProvider(opts: DodoPaymentProviderOptions): Pay
 
   return {
     name: PROVIDER,
+
+    parseWebhook: (rawBody, headers) => parseDodoWebhook(rawBody, headers, opts.webhookSecret?.() ?? ""),
 
     async createCheckout(input: CreateCheckoutInput) {
       assertQuantity(input.quantity);

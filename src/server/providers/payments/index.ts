@@ -1,10 +1,12 @@
 import { env, playgroundEnabled } from "@/env";
 import { prisma } from "@/server/db/client";
 import { createDodoPaymentProvider } from "./dodo";
+import { parseDodoWebhook } from "./dodo-webhooks";
 import { createSimulatorPaymentProvider } from "./simulator/provider";
 import { PaymentProviderError, type PaymentProvider } from "./types";
+import { resolveWebhookSecret } from "./webhook-secret";
 
-export type { PaymentProvider } from "./types";
+export * from "./types";
 
 /**
  * The local simulator takes payments that are not real, so it only runs where that is harmless:
@@ -19,8 +21,11 @@ const notConfigured = (): never => {
     provider: "dodo",
   });
 };
+const webhookSecret = () => resolveWebhookSecret(env);
+
 const unavailable: PaymentProvider = {
   name: "dodo",
+  parseWebhook: (rawBody, headers) => parseDodoWebhook(rawBody, headers, webhookSecret()),
   createCheckout: notConfigured,
   createCustomer: notConfigured,
   portalLink: notConfigured,
@@ -35,7 +40,8 @@ export const paymentProvider: PaymentProvider = env.DODO_PAYMENTS_API_KEY
       apiKey: env.DODO_PAYMENTS_API_KEY,
       environment: env.DODO_PAYMENTS_ENVIRONMENT,
       baseURL: env.DODO_PAYMENTS_BASE_URL,
+      webhookSecret,
     })
   : paymentSimulatorEnabled
-    ? createSimulatorPaymentProvider({ db: prisma, appUrl: env.APP_URL })
+    ? createSimulatorPaymentProvider({ db: prisma, appUrl: env.APP_URL, webhookSecret })
     : unavailable;

@@ -1,7 +1,20 @@
-// The payments provider contract. Two implementations: Dodo Payments (./dodo.ts, the real SDK) and the
-// local simulator (later). Everything billing does with a payment provider goes through this interface, so
-// the billing code never imports the SDK. Webhook verification is provider-independent (Standard Webhooks,
-// ./webhook-signature.ts) and therefore not a method here.
+// The payments provider contract, in both directions. Two implementations: Dodo Payments (./dodo.ts, the
+// real SDK) and the local simulator (./simulator). Everything billing does with a payment provider goes
+// through this interface, and everything a provider sends (webhooks) comes out of it as a
+// PaymentWebhookEvent: the billing code never imports the SDK nor reads a vendor's JSON.
+
+/** Request headers as the route has them (Fetch Headers) or as Node gives them. */
+export type WebhookHeaders = Headers | Record<string, string | string[] | undefined>;
+
+/** A webhook delivery that must be refused (401): missing headers, bad signature, wrong secret, stale. */
+export class InvalidWebhookSignatureError extends Error {
+  override name = "InvalidWebhookSignatureError";
+}
+
+/** Correctly signed but not an event this provider sends (400; a bug on the sender's side). */
+export class InvalidWebhookPayloadError extends Error {
+  override name = "InvalidWebhookPayloadError";
+}
 
 /** Values a provider accepts in metadata (Dodo: string, number or boolean; objects are rejected). */
 export type PaymentMetadata = Record<string, string | number | boolean>;
@@ -73,8 +86,66 @@ export const USAGE_MAX_AGE_MS = 60 * 60 * 1000;
 /** Usage events further ahead than this are rejected by the provider (and by reportUsage before sending). */
 export const USAGE_MAX_FUTURE_MS = 5 * 60 * 1000;
 
+/**
+ * What a provider's webhook can tell billing, whatever its vendor calls it. Subscription kinds move the
+ * subscription's state (subscription.payment_* are the payments of a subscription); payment.* are
+ * one-time payments (credit packs); "unhandled" is everything else (disputes, payouts, ...), stored and
+ * marked ignored.
+ */
+export const PAYMENT_EVENT_KINDS = [
+  "subscription.active",
+  "subscription.renewed",
+  "subscription.on_hold",
+  "subscription.past_due",
+  "subscription.paused",
+  "subscription.unpaused",
+  "subscription.cancelled",
+  "subscription.expired",
+  "subscription.failed",
+  "subscription.payment_succeeded",
+  "subscription.payment_failed",
+  "payment.succeeded",
+  "payment.failed",
+  "refund.succeeded",
+  "unhandled",
+] as const;
+export type PaymentEventKind = (typeof PAYMENT_EVENT_KINDS)[number];
+
+/** A verified webhook delivery in the app's own terms: the inbox stores these fields as columns. */
+export interface PaymentWebhookEvent {
+  /** The delivery's id, identical for every retry of one event: the inbox dedupes on it. */
+  readonly eventId: string;
+  /** The vendor's own name for the event ("payment.succeeded", "invoice.paid", ...), shown to staff. */
+  readonly providerType: string;
+  readonly kind: PaymentEventKind;
+  /** When it happened at the provider (not when it was delivered): orders a subscription's events. */
+  readonly occurredAt: Date;
+  /** From the metadata the app attached at checkout (CreateCheckoutInput.metadata). */
+  readonly tenantId: string | null;
+  readonly checkoutId: string | null;
+  readonly customerId: string | null;
+  readonly subscriptionId: string | null;
+  readonly paymentId: string | null;
+  readonly refundId: string | null;
+  /** The product bought (the first line of a cart); null when the event names none. */
+  readonly productId: string | null;
+  readonly quantity: number | null;
+  /** In minor units: a payment's total, a refund's refunded amount. */
+  readonly amountMinor: number | null;
+  readonly currency: string | null;
+  /** Subscription events: the end of the paid period (or of the trial). */
+  readonly periodEnd: Date | null;
+}
+
 export interface PaymentProvider {
-  readonly name: "dodo" | "simulator";
+  /** Stored with the customers and events it knows ("dodo", "simulator"): ids are unique per provider. */
+  readonly name: string;
+  /**
+   * Verifies a webhook delivery on its raw body (before any JSON parsing) and normalizes it. Throws
+   * InvalidWebhookSignatureError (answer 401: unsigned, forged, stale) or InvalidWebhookPayloadError
+   * (400: signed but not an event this provider sends).
+   */
+  parseWebhook(rawBody: string, headers: WebhookHeaders): PaymentWebhookEvent;
   /** A hosted checkout for a plan or a credit pack. */
   createCheckout(input: CreateCheckoutInput): Promise<CheckoutSession>;
   createCustomer(input: CreateCustomerInput): Promise<{ customerId: string }>;

@@ -1,4 +1,5 @@
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
+import { InvalidWebhookPayloadError, InvalidWebhookSignatureError, type WebhookHeaders } from "./types";
 
 // Standard Webhooks (what Dodo Payments sends, and what the local simulator sends): headers webhook-id,
 // webhook-timestamp (unix seconds) and webhook-signature ("v1,<base64>", possibly several space-separated);
@@ -17,17 +18,7 @@ export interface WebhookEnvelope<TData = unknown> {
   businessId: string;
 }
 
-export type WebhookHeaders = Headers | Record<string, string | string[] | undefined>;
-
-/** The request must be refused (401): missing headers, bad signature, wrong secret, stale timestamp. */
-export class InvalidWebhookSignatureError extends Error {
-  override name = "InvalidWebhookSignatureError";
-}
-
-/** The signature is valid but the body is not a Dodo envelope (400; a bug on the sender's side). */
-export class InvalidWebhookPayloadError extends Error {
-  override name = "InvalidWebhookPayloadError";
-}
+export { InvalidWebhookPayloadError, InvalidWebhookSignatureError, type WebhookHeaders };
 
 const HEADER_NAMES = ["webhook-id", "webhook-timestamp", "webhook-signature"] as const;
 

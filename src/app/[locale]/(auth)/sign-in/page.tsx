@@ -4,7 +4,7 @@ import { Alert } from "@/components/ui/alert";
 import { playgroundEnabled } from "@/env";
 import { Link } from "@/i18n/navigation";
 import { safeCallbackPath } from "@/lib/callback-path";
-import { DEMO_PASSWORD, personas } from "@/server/domain/seed/personas";
+import { DEMO_PASSWORD, personas } from "@/server/seed/personas";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("auth.signIn"))("title") };

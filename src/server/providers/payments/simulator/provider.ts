@@ -1,15 +1,18 @@
 import type { Db } from "@/server/db/client";
-import { createCheckoutSession } from "@/server/domain/payments-simulator/checkout";
-import { createCustomerRecord, requireCustomer, type SimulatorContext } from "@/server/domain/payments-simulator/context";
-import { SimulatorError, simulatorErrorStatus } from "@/server/domain/payments-simulator/errors";
-import { changePlan, setCancelAtPeriodEnd } from "@/server/domain/payments-simulator/subscriptions";
-import { ingestUsageEvents } from "@/server/domain/payments-simulator/usage";
+import { createCheckoutSession } from "./checkout";
+import { createCustomerRecord, requireCustomer, type SimulatorContext } from "./context";
+import { SimulatorError, simulatorErrorStatus } from "./errors";
+import { changePlan, setCancelAtPeriodEnd } from "./subscriptions";
+import { ingestUsageEvents } from "./usage";
+import { parseDodoWebhook } from "../dodo-webhooks";
 import { PaymentProviderError, type PaymentProvider } from "../types";
 
 export interface SimulatorPaymentProviderOptions {
   db: Db;
   /** The app's base URL: checkout and portal pages live there, webhooks are sent to its /api/webhooks/dodo. */
   appUrl: string;
+  /** The secret it signs its deliveries with and the app verifies them with (Dodo's scheme). */
+  webhookSecret?: () => string;
 }
 
 const PROVIDER = "simulator" as const;
@@ -36,12 +39,14 @@ function portalUrl(appUrl: string, customerId: string, returnUrl: string): strin
 /**
  * The local payment simulator: a stand-in for Dodo Payments with a hosted checkout and customer portal
  * under /simulator, records in payment_simulator_objects and Dodo-shaped, Standard Webhooks-signed
- * webhooks delivered to the app's own /api/webhooks/dodo by a job (src/server/domain/payments-simulator).
+ * webhooks delivered to the app's own /api/webhooks/dodo by a job (this folder).
  */
 export function createSimulatorPaymentProvider(opts: SimulatorPaymentProviderOptions): PaymentProvider {
   const ctx: SimulatorContext = { db: opts.db, appUrl: opts.appUrl };
   return {
     name: PROVIDER,
+    // It sends Dodo's webhooks, signed like Dodo's: they parse the same way.
+    parseWebhook: (rawBody, headers) => parseDodoWebhook(rawBody, headers, opts.webhookSecret?.() ?? ""),
     createCheckout: (input) => call(() => createCheckoutSession(ctx, input)),
     createCustomer: (input) =>
       call(async () => {

@@ -3,12 +3,13 @@ import { notFound } from "next/navigation";
 import { formatMoney } from "@/components/billing/money";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
 import { CheckoutForm } from "@/components/simulator/checkout-form";
+import { completeCheckoutAction } from "../../actions";
 import { productLabel } from "@/components/simulator/product-label";
 import { Alert } from "@/components/ui/alert";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { prisma } from "@/server/db/client";
-import { canOpenSimulatorCheckout, signedInUserId } from "@/server/domain/payments-simulator/access";
-import { getCheckoutView } from "@/server/domain/payments-simulator/checkout";
+import { canOpenSimulatorCheckout, signedInUserId } from "@/server/domain/billing/simulator-access";
+import { getCheckoutView } from "@/server/providers/payments/simulator/checkout";
 import { paymentSimulatorEnabled } from "@/server/providers/payments";
 
 export const dynamic = "force-dynamic";
@@ -57,7 +58,7 @@ export default async function SimulatorCheckoutPage({ params }: { params: Promis
           </CardHeader>
           <CardContent>
             {view.state === "open" ? (
-              <CheckoutForm sessionId={view.sessionId} email={view.email} />
+              <CheckoutForm sessionId={view.sessionId} email={view.email} complete={completeCheckoutAction} />
             ) : (
               <Alert variant="error">{t(view.state === "completed" ? "checkout.completed" : "checkout.expired")}</Alert>
             )}

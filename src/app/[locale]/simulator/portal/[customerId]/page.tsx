@@ -4,14 +4,15 @@ import { formatMoney } from "@/components/billing/money";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
 import type { ReactNode } from "react";
 import { PortalActionButton } from "@/components/simulator/portal-action-button";
+import { portalAction } from "../../actions";
 import { productLabel } from "@/components/simulator/product-label";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { env } from "@/env";
 import { prisma } from "@/server/db/client";
-import { canOpenSimulatorPortal, signedInUserId } from "@/server/domain/payments-simulator/access";
-import { getPortalView, sameOriginReturnUrl } from "@/server/domain/payments-simulator/portal";
+import { canOpenSimulatorPortal, signedInUserId } from "@/server/domain/billing/simulator-access";
+import { getPortalView, sameOriginReturnUrl } from "@/server/providers/payments/simulator/portal";
 import { paymentSimulatorEnabled } from "@/server/providers/payments";
 
 export const dynamic = "force-dynamic";
@@ -101,12 +102,13 @@ export default async function SimulatorPortalPage({
               <div className="flex flex-wrap gap-2">
                 {s.status === "active" && !s.cancelAtPeriodEnd && (
                   <>
-                    <PortalActionButton customerId={view.customerId} operation="renew-now" targetId={s.subscriptionId} />
-                    <PortalActionButton customerId={view.customerId} operation="fail-renewal" targetId={s.subscriptionId} />
+                    <PortalActionButton action={portalAction} customerId={view.customerId} operation="renew-now" targetId={s.subscriptionId} />
+                    <PortalActionButton action={portalAction} customerId={view.customerId} operation="fail-renewal" targetId={s.subscriptionId} />
                   </>
                 )}
-                {s.status === "past_due" && <PortalActionButton customerId={view.customerId} operation="update-card-and-pay" targetId={s.subscriptionId} />}
+                {s.status === "past_due" && <PortalActionButton action={portalAction} customerId={view.customerId} operation="update-card-and-pay" targetId={s.subscriptionId} />}
                 <PortalActionButton
+                  action={portalAction}
                   customerId={view.customerId}
                   operation={s.cancelAtPeriodEnd ? "resume" : "cancel-at-period-end"}
                   targetId={s.subscriptionId}
@@ -134,7 +136,7 @@ export default async function SimulatorPortalPage({
             </td>
             <td className="py-3">
               {p.status === "succeeded" && p.refunded < p.amount && (
-                <PortalActionButton customerId={view.customerId} operation="refund" targetId={p.paymentId} />
+                <PortalActionButton action={portalAction} customerId={view.customerId} operation="refund" targetId={p.paymentId} />
               )}
             </td>
           </tr>

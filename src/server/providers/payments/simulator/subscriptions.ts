@@ -1,7 +1,7 @@
 import type { DbTx } from "@/server/db/client";
-import { addBillingPeriod, simulatorProduct, type SimulatorProduct } from "@/server/providers/payments/simulator/catalog";
-import { lockObject, saveObject, type SimulatorSubscription } from "@/server/providers/payments/simulator/objects";
-import type { ChangePlanInput } from "@/server/providers/payments/types";
+import { addBillingPeriod, simulatorProduct, type SimulatorProduct } from "./catalog";
+import { lockObject, saveObject, type SimulatorSubscription } from "./objects";
+import type { ChangePlanInput } from "../types";
 import { chargeCard, simulatorStep, type SimulatorContext, type SimulatorStep } from "./context";
 import { SimulatorError } from "./errors";
 

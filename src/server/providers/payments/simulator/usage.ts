@@ -1,6 +1,6 @@
 import type { DbTx } from "@/server/db/client";
-import { usageEventObjectId, type SimulatorUsageEvent } from "@/server/providers/payments/simulator/objects";
-import { prepareUsageBatches, type UsageEvent } from "@/server/providers/payments/types";
+import { usageEventObjectId, type SimulatorUsageEvent } from "./objects";
+import { prepareUsageBatches, type UsageEvent } from "../types";
 import { SimulatorError } from "./errors";
 
 /**

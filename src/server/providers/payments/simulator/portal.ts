@@ -1,6 +1,6 @@
 import type { DbTx } from "@/server/db/client";
-import { simulatorProduct, type SimulatorProduct } from "@/server/providers/payments/simulator/catalog";
-import { findObject, listObjects, refundedAmount, type SimulatorPayment, type SimulatorSubscription } from "@/server/providers/payments/simulator/objects";
+import { simulatorProduct, type SimulatorProduct } from "./catalog";
+import { findObject, listObjects, refundedAmount, type SimulatorPayment, type SimulatorSubscription } from "./objects";
 import type { SimulatorContext } from "./context";
 import { SimulatorError } from "./errors";
 import { refundPayment } from "./refunds";

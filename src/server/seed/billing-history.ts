@@ -2,10 +2,11 @@ import { env } from "@/env";
 import type { Db } from "@/server/db/client";
 import { processWebhookEvent } from "@/server/domain/billing/process-webhook";
 import { receiveWebhook } from "@/server/domain/billing/receive-webhook";
-import { completeCheckout, createCheckoutSession } from "@/server/domain/payments-simulator/checkout";
-import type { SimulatorContext } from "@/server/domain/payments-simulator/context";
-import { buildDeliveryBody, deliverSimulatorEventJob, type SimulatorDelivery } from "@/server/domain/payments-simulator/deliver";
-import { failRenewal, renewNow, setCancelAtPeriodEnd } from "@/server/domain/payments-simulator/subscriptions";
+import { completeCheckout, createCheckoutSession } from "@/server/providers/payments/simulator/checkout";
+import type { SimulatorContext } from "@/server/providers/payments/simulator/context";
+import { buildDeliveryBody, deliverSimulatorEventJob, type SimulatorDelivery } from "@/server/providers/payments/simulator/deliver";
+import { createSimulatorPaymentProvider } from "@/server/providers/payments/simulator/provider";
+import { failRenewal, renewNow, setCancelAtPeriodEnd } from "@/server/providers/payments/simulator/subscriptions";
 import { creditPackProductId, productIdFor } from "@/server/domain/plans/plans";
 import { resolveWebhookSecret } from "@/server/providers/payments/webhook-secret";
 import { signWebhook } from "@/server/providers/payments/webhook-signature";
@@ -33,6 +34,7 @@ export interface BillingHistoryTarget {
  * queued find their event processed.
  */
 async function deliverQueuedEvents(db: Db, secret: string): Promise<number> {
+  const simulator = createSimulatorPaymentProvider({ db, appUrl: env.APP_URL, webhookSecret: () => secret });
   const jobs = await db.job.findMany({
     where: { name: deliverSimulatorEventJob.name, status: "queued" },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
@@ -42,7 +44,7 @@ async function deliverQueuedEvents(db: Db, secret: string): Promise<number> {
     const body = await buildDeliveryBody(db, delivery);
     if (body === null) throw new Error(`seed: simulator record ${delivery.objectId} of ${delivery.type} is missing`);
     const headers = signWebhook(body, { secret, id: delivery.webhookId });
-    const received = await receiveWebhook(db, { rawBody: body, headers, secret, provider: "simulator" });
+    const received = await receiveWebhook(db, { rawBody: body, headers, provider: simulator });
     if (received.status !== 200) throw new Error(`seed: the webhook inbox refused ${delivery.type}: ${received.error}`);
     await processWebhookEvent(db, received.eventId, { now: new Date(delivery.timestamp) });
     await db.job.update({

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { env } from "@/env";
 import type { DbTx } from "@/server/db/client";
 import { defineJob, enqueue, PermanentJobError } from "@/server/domain/jobs";
-import { findObject, simulatorId, type SimulatorCustomer } from "@/server/providers/payments/simulator/objects";
+import { findObject, simulatorId, type SimulatorCustomer } from "./objects";
 import {
   objectKindOf,
   paymentData,
@@ -12,9 +12,9 @@ import {
   webhookBody,
   type SimulatorEventType,
   type SimulatorWebhookData,
-} from "@/server/providers/payments/simulator/payloads";
-import { resolveWebhookSecret } from "@/server/providers/payments/webhook-secret";
-import { signWebhook } from "@/server/providers/payments/webhook-signature";
+} from "./payloads";
+import { resolveWebhookSecret } from "../webhook-secret";
+import { signWebhook } from "../webhook-signature";
 
 // Webhook delivery as Dodo does it: one job per event, signed (Standard Webhooks) at send time with a
 // fresh timestamp, the same webhook-id on every attempt (a retry is a redelivery the inbox dedupes),

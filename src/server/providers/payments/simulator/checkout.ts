@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import type { DbTx } from "@/server/db/client";
-import { addBillingPeriod, simulatorProduct, type SimulatorProduct } from "@/server/providers/payments/simulator/catalog";
+import { addBillingPeriod, simulatorProduct, type SimulatorProduct } from "./catalog";
 import {
   findObject,
   insertObject,
@@ -10,8 +10,8 @@ import {
   simulatorIdFor,
   type SimulatorCheckoutSession,
   type SimulatorSubscription,
-} from "@/server/providers/payments/simulator/objects";
-import type { CreateCheckoutInput } from "@/server/providers/payments/types";
+} from "./objects";
+import type { CreateCheckoutInput } from "../types";
 import { assertEmail, chargeCard, createCustomerRecord, requireCustomer, simulatorStep, type SimulatorContext } from "./context";
 import { SimulatorError } from "./errors";
 

@@ -1,4 +1,4 @@
-import { insertObject, lockObject, paymentRefund, refundedAmount, saveObject } from "@/server/providers/payments/simulator/objects";
+import { insertObject, lockObject, paymentRefund, refundedAmount, saveObject } from "./objects";
 import { simulatorStep, type SimulatorContext } from "./context";
 import { SimulatorError } from "./errors";
 

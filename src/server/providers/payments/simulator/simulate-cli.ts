@@ -1,7 +1,7 @@
 import type { WebhookPayload } from "dodopayments/resources/webhook-events";
 import type { SubscriptionStatus } from "dodopayments/resources/subscriptions";
 import type { DbTx } from "@/server/db/client";
-import { addBillingPeriod, simulatorProduct } from "@/server/providers/payments/simulator/catalog";
+import { addBillingPeriod, simulatorProduct } from "./catalog";
 import {
   cardPayment,
   findObject,
@@ -12,7 +12,7 @@ import {
   type SimulatorCustomer,
   type SimulatorPayment,
   type SimulatorSubscription,
-} from "@/server/providers/payments/simulator/objects";
+} from "./objects";
 import {
   isSimulatorEventType,
   paymentData,
@@ -23,7 +23,7 @@ import {
   type DodoWebhookBody,
   type SimulatorEventType,
   type SimulatorWebhookData,
-} from "@/server/providers/payments/simulator/payloads";
+} from "./payloads";
 
 // `npm run payments:simulate`: hand-made deliveries for one tenant, built from its records in the
 // simulator with the same builders the simulator's own webhooks use, signed with the same secret and

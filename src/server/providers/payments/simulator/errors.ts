@@ -30,3 +30,10 @@ export function simulatorErrorStatus(code: SimulatorErrorCode): number {
       return 409;
   }
 }
+
+/** A refusal the hosted pages explain in the customer's language. */
+export type SimulatorRefusal = { ok: false; error: SimulatorErrorCode };
+/** What the checkout page's action answers (src/app/[locale]/simulator/actions.ts). */
+export type CheckoutActionResult = { ok: true; redirectUrl: string } | SimulatorRefusal;
+/** What a portal button's action answers. */
+export type PortalActionResult = { ok: true } | SimulatorRefusal;

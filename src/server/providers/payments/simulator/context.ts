@@ -7,9 +7,9 @@ import {
   type CardChargeInput,
   type SimulatorCustomer,
   type SimulatorPayment,
-} from "@/server/providers/payments/simulator/objects";
-import type { SimulatorEventType } from "@/server/providers/payments/simulator/payloads";
-import type { PaymentMetadata } from "@/server/providers/payments/types";
+} from "./objects";
+import type { SimulatorEventType } from "./payloads";
+import type { PaymentMetadata } from "../types";
 import { queueSimulatorEvent } from "./deliver";
 import { SimulatorError } from "./errors";
 
