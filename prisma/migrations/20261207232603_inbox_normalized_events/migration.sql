@@ -62,3 +62,10 @@ SET "occurred_at" = COALESCE(
     END
 FROM (SELECT "id", CASE WHEN jsonb_typeof("payload"->'data') = 'object' THEN "payload"->'data' ELSE '{}'::jsonb END AS d FROM "billing_payment_events") AS p
 WHERE p."id" = e."id";
+
+-- Nothing of an event billing does not act on is read (as parseWebhook does).
+UPDATE "billing_payment_events"
+SET "metadata_tenant_id" = NULL, "checkout_id" = NULL, "provider_customer_id" = NULL, "provider_subscription_id" = NULL,
+    "provider_payment_id" = NULL, "provider_refund_id" = NULL, "product_id" = NULL, "quantity" = NULL,
+    "amount_minor" = NULL, "currency" = NULL, "period_end" = NULL
+WHERE "kind" = 'unhandled';

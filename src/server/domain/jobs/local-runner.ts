@@ -2,7 +2,7 @@ import os from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Prisma } from "@/generated/prisma/client";
 import type { DbTx } from "@/server/db/client";
-import { createLocalJobQueue } from "@/server/providers/jobs/local";
+import { createLocalJobQueue } from "@/server/providers/jobs";
 import { backoffDelayMs, resolveRetryPolicy } from "./backoff";
 import { parseCron, previousFireTime } from "./cron";
 import { getJob, listJobs, taskIdFor } from "./registry";

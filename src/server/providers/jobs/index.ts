@@ -35,3 +35,6 @@ export interface JobQueue {
 export const jobQueue: JobQueue = env.TRIGGER_SECRET_KEY
   ? createTriggerJobQueue({ secretKey: env.TRIGGER_SECRET_KEY, apiUrl: env.TRIGGER_API_URL })
   : createLocalJobQueue({ db: prisma });
+
+/** The local queue on a given client (cron scheduling always writes the jobs table, whichever queue runs them). */
+export { createLocalJobQueue } from "./local";

@@ -140,7 +140,8 @@ function normalize(event: UnwrapWebhookEvent): Normalized {
  */
 export function dodoWebhookEvent(eventId: string, body: { type: string; timestamp: Date; data: unknown }): PaymentWebhookEvent {
   const normalized = normalize({ type: body.type, data: body.data } as UnwrapWebhookEvent);
-  return { ...normalized, eventId, providerType: body.type, occurredAt: body.timestamp };
+  // Nothing of an event billing does not act on is read (the body stays in the inbox for staff).
+  return { ...(normalized.kind === "unhandled" ? NOTHING : normalized), eventId, providerType: body.type, occurredAt: body.timestamp };
 }
 
 /** Verifies a Dodo (or simulator) delivery with the Standard Webhooks secret and normalizes it. */
