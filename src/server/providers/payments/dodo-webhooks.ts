@@ -8,18 +8,6 @@ import { verifyWebhook } from "./webhook-signature";
 // `{ business_id, type, timestamp, data }`; the simulator sends the same, so both providers parse here.
 // Typed against the SDK's webhook event union: a field Dodo renames breaks the build here, not billing.
 
-const SUBSCRIPTION_TYPES = {
-  "subscription.active": "subscription.active",
-  "subscription.renewed": "subscription.renewed",
-  "subscription.on_hold": "subscription.on_hold",
-  "subscription.past_due": "subscription.past_due",
-  "subscription.paused": "subscription.paused",
-  "subscription.unpaused": "subscription.unpaused",
-  "subscription.cancelled": "subscription.cancelled",
-  "subscription.expired": "subscription.expired",
-  "subscription.failed": "subscription.failed",
-} as const satisfies Partial<Record<UnwrapWebhookEvent["type"], PaymentEventKind>>;
-
 /** `subscription.updated` / `plan_changed` carry the subscription's latest status: they mean that status. */
 const BY_STATUS: Readonly<Record<SubscriptionStatus, PaymentEventKind>> = {
   pending: "unhandled",
@@ -110,10 +98,9 @@ function normalize(event: UnwrapWebhookEvent): Normalized {
     case "subscription.updated":
     case "subscription.plan_changed": {
       const data = event.data;
+      // The other subscription.* types Dodo sends are the app's kinds of the same name.
       let kind: PaymentEventKind =
-        event.type === "subscription.updated" || event.type === "subscription.plan_changed"
-          ? (BY_STATUS[data.status] ?? "unhandled")
-          : SUBSCRIPTION_TYPES[event.type];
+        event.type === "subscription.updated" || event.type === "subscription.plan_changed" ? (BY_STATUS[data.status] ?? "unhandled") : event.type;
       // Active but set to end with the paid period is a cancellation at period end (false again: withdrawn).
       if (kind === "subscription.active" && data.cancel_at_next_billing_date === true) kind = "subscription.cancelled";
       return {
