@@ -38,8 +38,7 @@ import {
   type Persona,
   type PersonaKey,
 } from "@/server/seed/personas";
-
-const DAY_MS = 24 * 60 * 60 * 1000;
+import { DAY_MS } from "@/lib/time";
 
 export class SeedError extends Error {
   override name = "SeedError";

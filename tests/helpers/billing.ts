@@ -11,12 +11,12 @@ import { prisma } from "@/server/db/client";
 import { processWebhookEvent } from "@/server/domain/billing/process-webhook";
 import { addBareMember } from "./tenancy";
 import { deliverWebhook, type Delivery } from "./dodo-webhooks";
+import { MINUTE_MS } from "@/lib/time";
 
 export const BILLING_URL = "http://localhost:3000/settings/billing";
 
-export const MINUTE = 60_000;
 /** The test file's time zero: the start of the minute it loaded in. */
-const T0 = Math.floor(Date.now() / MINUTE) * MINUTE;
+const T0 = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS;
 /** The instant `ms` after T0. */
 export const at = (ms: number) => new Date(T0 + ms);
 

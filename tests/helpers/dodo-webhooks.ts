@@ -11,8 +11,7 @@ import { inboxRow } from "@/server/domain/billing/receive-webhook";
 import { runOnce } from "@/server/domain/jobs";
 import { dodoWebhookEvent } from "@/server/providers/payments/dodo-webhooks";
 import { signWebhook } from "@/server/providers/payments/webhook-signature";
-
-export const DAY = 24 * 60 * 60 * 1000;
+import { DAY_MS } from "@/lib/time";
 
 export interface Delivery {
   id: string;
@@ -41,7 +40,7 @@ export const subscriptionEvent = (type: string, tenantId: string, timestamp: str
     quantity: 1,
     customer: { customer_id: `cus_${tenantId}`, email: "owner@example.com" },
     metadata: { tenantId },
-    next_billing_date: new Date(Date.parse(timestamp) + 30 * DAY).toISOString(),
+    next_billing_date: new Date(Date.parse(timestamp) + 30 * DAY_MS).toISOString(),
     previous_billing_date: timestamp,
     cancel_at_next_billing_date: false,
     ...extra,
@@ -137,7 +136,7 @@ export async function runTwoRunners(opts: { maxSkewDays?: number; maxIterations?
   const maxSkewDays = opts.maxSkewDays ?? 60;
   const worker = async (workerId: string) => {
     for (let i = 0; i < (opts.maxIterations ?? 50_000); i++) {
-      const result = await runOnce({ db: prisma, workerId, now: new Date(Date.now() + skewDays * DAY), leaseMs: 20 * DAY, random: () => 0 });
+      const result = await runOnce({ db: prisma, workerId, now: new Date(Date.now() + skewDays * DAY_MS), leaseMs: 20 * DAY_MS, random: () => 0 });
       if (result) continue;
       const open = await prisma.job.count({ where: { status: { in: ["queued", "retrying", "running"] } } });
       if (open === 0) return;

@@ -10,6 +10,7 @@ import { randomUUID } from "node:crypto";
 import { expect } from "vitest";
 import { prisma } from "@/server/db/client";
 import { creditBalance, mulberry32, newBareTenant, runTwoRunners, shuffle } from "./dodo-webhooks";
+import { DAY_MS } from "@/lib/time";
 
 export type StormEvent =
   | { type: "subscription"; state: "active" | "renewed" | "past_due" | "on_hold"; tenantId: string; at: Date }
@@ -43,7 +44,6 @@ export async function removeFlakyTrigger(): Promise<void> {
 }
 
 const RANDOM_SUBSCRIPTION_EVENTS = 40;
-const DAY = 24 * 60 * 60 * 1000;
 
 /**
  * Runs the storm through `vendor` for `tenants` tenants and checks the end state exactly: subscription
@@ -52,7 +52,7 @@ const DAY = 24 * 60 * 60 * 1000;
  */
 export async function runWebhookStorm(vendor: StormVendor, opts: { tenants: number; seed: number }): Promise<void> {
   const random = mulberry32(opts.seed);
-  const t0 = Date.now() - 2 * DAY;
+  const t0 = Date.now() - 2 * DAY_MS;
   const at = (minutes: number) => new Date(t0 + minutes * 60_000);
   const unique: { id: string; body: string }[] = [];
   const add = (event: StormEvent, id = `msg_${random() < 0.1 ? "flaky_" : ""}${randomUUID()}`) => {

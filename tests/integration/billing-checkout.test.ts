@@ -17,8 +17,7 @@ import { callerFor, signUpAndSignIn, type SignedInUser } from "../helpers/auth";
 import { joinTenant } from "../helpers/tenancy";
 import { expectTRPCError } from "../helpers/trpc-errors";
 import { dodoInboxRow } from "../helpers/dodo-webhooks";
-
-const MINUTE = 60_000;
+import { MINUTE_MS, DAY_MS } from "@/lib/time";
 
 const envAtStart = { ...env };
 afterEach(() => {
@@ -130,8 +129,8 @@ describe("billing.checkout", () => {
     const input = { ...buyer(owner, t0), planId: "pro" as const, interval: "monthly" as const };
 
     const first = await startPlanCheckout(prisma, paymentProvider, input);
-    const justBefore = await startPlanCheckout(prisma, paymentProvider, { ...input, now: new Date(t0.getTime() + CHECKOUT_REUSE_WINDOW_MS - MINUTE) });
-    const after = await startPlanCheckout(prisma, paymentProvider, { ...input, now: new Date(t0.getTime() + CHECKOUT_REUSE_WINDOW_MS + MINUTE) });
+    const justBefore = await startPlanCheckout(prisma, paymentProvider, { ...input, now: new Date(t0.getTime() + CHECKOUT_REUSE_WINDOW_MS - MINUTE_MS) });
+    const after = await startPlanCheckout(prisma, paymentProvider, { ...input, now: new Date(t0.getTime() + CHECKOUT_REUSE_WINDOW_MS + MINUTE_MS) });
 
     expect(justBefore.url).toBe(first.url);
     expect(after.url).not.toBe(first.url);
@@ -168,10 +167,10 @@ describe("billing.checkout", () => {
 
   it("refuses a tenant whose subscription is live (changePlan is the way), also when canceled but not ended", async () => {
     for (const [state, periodEnd] of [
-      ["active", new Date(Date.now() + 20 * 86_400_000)],
-      ["past_due", new Date(Date.now() + 20 * 86_400_000)],
+      ["active", new Date(Date.now() + 20 * DAY_MS)],
+      ["past_due", new Date(Date.now() + 20 * DAY_MS)],
       ["on_hold", null],
-      ["canceled", new Date(Date.now() + 86_400_000)],
+      ["canceled", new Date(Date.now() + DAY_MS)],
     ] as const) {
       const owner = await signUpAndSignIn();
       await seedSubscription(owner.tenantId, state, periodEnd);
@@ -186,7 +185,7 @@ describe("billing.checkout", () => {
 
   it("lets a tenant whose subscription ended subscribe again", async () => {
     const owner = await signUpAndSignIn();
-    await seedSubscription(owner.tenantId, "canceled", new Date(Date.now() - 86_400_000));
+    await seedSubscription(owner.tenantId, "canceled", new Date(Date.now() - DAY_MS));
     await expect(owner.caller.billing.checkout({ planId: "pro", interval: "monthly" })).resolves.toMatchObject({ url: expect.any(String) });
   });
 
@@ -226,7 +225,7 @@ describe("billing.topup", () => {
 
   it("is allowed with a live subscription (credits are separate from the plan)", async () => {
     const owner = await signUpAndSignIn();
-    await seedSubscription(owner.tenantId, "past_due", new Date(Date.now() + 86_400_000));
+    await seedSubscription(owner.tenantId, "past_due", new Date(Date.now() + DAY_MS));
     await expect(owner.caller.billing.topup({ packId: "credits-20k", quantity: 10 })).resolves.toMatchObject({ url: expect.any(String) });
   });
 

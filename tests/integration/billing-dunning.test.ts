@@ -17,18 +17,19 @@ import { applyTimeEvent, graceEndJob } from "@/server/domain/billing/apply-billi
 import { graceReminderJob, sendGraceReminder } from "@/server/domain/billing/dunning";
 import { processWebhookEvent } from "@/server/domain/billing/process-webhook";
 import { DEFAULT_GRACE_DAYS } from "@/server/domain/billing/state-machine";
-import { at, BILLING_URL, billingTenant, expectRunAt, MINUTE, outbox, recipientsOf, subscriptionRow, tenantRow, timers, webhookAt } from "../helpers/billing";
-import { DAY, deliverWebhook, subscriptionEvent, subscriptionPayment } from "../helpers/dodo-webhooks";
+import { at, BILLING_URL, billingTenant, expectRunAt, outbox, recipientsOf, subscriptionRow, tenantRow, timers, webhookAt } from "../helpers/billing";
+import { deliverWebhook, subscriptionEvent, subscriptionPayment } from "../helpers/dodo-webhooks";
 import { drainJobs } from "../helpers/jobs";
+import { MINUTE_MS, DAY_MS } from "@/lib/time";
 
 /** An active Pro subscription whose renewal failed at at(10 min), processed one minute later. */
 async function pastDueTenant() {
   const t = await billingTenant();
-  await webhookAt(subscriptionEvent("subscription.active", t.tenantId, at(0).toISOString()), at(MINUTE));
-  const failedAt = at(10 * MINUTE);
-  const failed = await webhookAt(subscriptionPayment("payment.failed", t.tenantId, `pay_${randomUUID()}`, failedAt.toISOString()), at(11 * MINUTE));
+  await webhookAt(subscriptionEvent("subscription.active", t.tenantId, at(0).toISOString()), at(MINUTE_MS));
+  const failedAt = at(10 * MINUTE_MS);
+  const failed = await webhookAt(subscriptionPayment("payment.failed", t.tenantId, `pay_${randomUUID()}`, failedAt.toISOString()), at(11 * MINUTE_MS));
   // The grace period runs from the failure (the provider's time), not from when we processed it.
-  const graceEndsAt = new Date(failedAt.getTime() + DEFAULT_GRACE_DAYS * DAY);
+  const graceEndsAt = new Date(failedAt.getTime() + DEFAULT_GRACE_DAYS * DAY_MS);
   return { ...t, failed, failedAt, graceEndsAt };
 }
 
@@ -50,7 +51,7 @@ describe("a failed payment", () => {
     expect(await recipientsOf(t.tenantId, "billing.subscription-activated")).toEqual(t.billingContacts);
 
     const [reminder] = await timers(t.tenantId, "billing.grace-reminder");
-    const reminderAt = new Date(t.graceEndsAt.getTime() - DAY);
+    const reminderAt = new Date(t.graceEndsAt.getTime() - DAY_MS);
     expectRunAt(reminder!, reminderAt);
     expect(reminder!.payload).toEqual({ tenantId: t.tenantId, at: reminderAt.toISOString(), graceEndsAt: t.graceEndsAt.toISOString() });
     const [graceEnd] = await timers(t.tenantId, "billing.grace-end");
@@ -70,7 +71,7 @@ describe("a failed payment", () => {
     const payload = await reminderPayload(t.tenantId);
     const due = new Date(payload.at);
     expect(await sendGraceReminder(prisma, payload, due)).toEqual({ status: "sent", daysLeft: 1 });
-    expect(await sendGraceReminder(prisma, payload, new Date(due.getTime() + MINUTE))).toEqual({ status: "sent", daysLeft: 1 });
+    expect(await sendGraceReminder(prisma, payload, new Date(due.getTime() + MINUTE_MS))).toEqual({ status: "sent", daysLeft: 1 });
     const reminders = await outbox(t.tenantId, "billing.grace-reminder");
     expect(reminders.map((r) => r.userId).sort()).toEqual(t.billingContacts);
     expect(reminders[0]!.data).toEqual({ tenantName: t.name, daysLeft: 1, graceEndsAt: t.graceEndsAt.toISOString(), url: BILLING_URL });
@@ -84,11 +85,11 @@ describe("a failed payment", () => {
     const payload = await graceEndPayload(t.tenantId);
     expect(payload).toEqual({ tenantId: t.tenantId, at: t.graceEndsAt.toISOString() });
 
-    const early = await applyTimeEvent(prisma, "grace.ended", payload, new Date(t.graceEndsAt.getTime() - MINUTE));
+    const early = await applyTimeEvent(prisma, "grace.ended", payload, new Date(t.graceEndsAt.getTime() - MINUTE_MS));
     expect(early).toMatchObject({ status: "ignored", note: expect.stringMatching(/^stale: grace.ended before graceEndsAt/) });
     expect(await subscriptionRow(t.tenantId)).toMatchObject({ state: "past_due" });
 
-    const late = new Date(t.graceEndsAt.getTime() + MINUTE);
+    const late = new Date(t.graceEndsAt.getTime() + MINUTE_MS);
     expect(await applyTimeEvent(prisma, "grace.ended", payload, late)).toMatchObject({ status: "applied", from: "past_due", to: "suspended" });
     expect(await subscriptionRow(t.tenantId)).toMatchObject({ state: "suspended", graceEndsAt: null });
     expect(await tenantRow(t.tenantId)).toMatchObject({ billingState: "past_due", plan: "starter", graceEndsAt: null });
@@ -101,14 +102,14 @@ describe("a failed payment", () => {
     expect(await sendGraceReminder(prisma, await reminderPayload(t.tenantId), late)).toEqual({ status: "skipped", reason: "subscription is suspended" });
 
     // Paying later recovers: the plan comes back and the recovery mail goes out.
-    await webhookAt(subscriptionPayment("payment.succeeded", t.tenantId, `pay_${randomUUID()}`, late.toISOString()), new Date(late.getTime() + MINUTE));
+    await webhookAt(subscriptionPayment("payment.succeeded", t.tenantId, `pay_${randomUUID()}`, late.toISOString()), new Date(late.getTime() + MINUTE_MS));
     expect(await tenantRow(t.tenantId)).toMatchObject({ billingState: "active", plan: "pro" });
     expect(await recipientsOf(t.tenantId, "billing.payment-recovered")).toEqual(t.billingContacts);
   });
 
   it("a payment before the deadline recovers; the reminder and the grace end then do nothing", async () => {
     const t = await pastDueTenant();
-    const paidAt = new Date(t.failedAt.getTime() + DAY);
+    const paidAt = new Date(t.failedAt.getTime() + DAY_MS);
     const paid = await webhookAt(subscriptionPayment("payment.succeeded", t.tenantId, `pay_${randomUUID()}`, paidAt.toISOString()), paidAt);
     expect(paid.note).toBe("past_due -> active");
     expect(await tenantRow(t.tenantId)).toMatchObject({ billingState: "active", graceEndsAt: null, plan: "pro" });
@@ -117,7 +118,7 @@ describe("a failed payment", () => {
 
     const reminder = await reminderPayload(t.tenantId);
     expect(await sendGraceReminder(prisma, reminder, new Date(reminder.at))).toEqual({ status: "skipped", reason: "subscription is active" });
-    const graceEnd = await applyTimeEvent(prisma, "grace.ended", await graceEndPayload(t.tenantId), new Date(t.graceEndsAt.getTime() + MINUTE));
+    const graceEnd = await applyTimeEvent(prisma, "grace.ended", await graceEndPayload(t.tenantId), new Date(t.graceEndsAt.getTime() + MINUTE_MS));
     expect(graceEnd).toMatchObject({ status: "ignored", note: expect.stringMatching(/^unexpected: grace.ended is not expected in state active/) });
     expect(await subscriptionRow(t.tenantId)).toMatchObject({ state: "active" });
     expect(await outbox(t.tenantId, "billing.suspended")).toHaveLength(0);
@@ -126,19 +127,19 @@ describe("a failed payment", () => {
 
   it("the same webhook processed twice at once, retried after its commit and redelivered under a new id notifies once", async () => {
     const t = await billingTenant();
-    await webhookAt(subscriptionEvent("subscription.active", t.tenantId, at(0).toISOString()), at(MINUTE));
-    const failed = subscriptionPayment("payment.failed", t.tenantId, `pay_${randomUUID()}`, at(10 * MINUTE).toISOString());
+    await webhookAt(subscriptionEvent("subscription.active", t.tenantId, at(0).toISOString()), at(MINUTE_MS));
+    const failed = subscriptionPayment("payment.failed", t.tenantId, `pay_${randomUUID()}`, at(10 * MINUTE_MS).toISOString());
     expect(await deliverWebhook(failed)).toBe(200);
     const row = await prisma.billingPaymentEvent.findUniqueOrThrow({ where: { providerEventId: failed.id } });
-    const now = at(11 * MINUTE);
+    const now = at(11 * MINUTE_MS);
     await Promise.all([processWebhookEvent(prisma, row.id, { now }), processWebhookEvent(prisma, row.id, { now })]);
     // The runner crashed after the commit and before recording success: the job runs again, later.
     await prisma.billingPaymentEvent.update({ where: { id: row.id }, data: { status: "failed" } });
-    await processWebhookEvent(prisma, row.id, { now: at(20 * MINUTE) });
-    await webhookAt({ ...failed, id: `msg_${randomUUID()}` }, at(30 * MINUTE));
+    await processWebhookEvent(prisma, row.id, { now: at(20 * MINUTE_MS) });
+    await webhookAt({ ...failed, id: `msg_${randomUUID()}` }, at(30 * MINUTE_MS));
     await drainJobs(prisma);
 
-    const graceEndsAt = new Date(at(10 * MINUTE).getTime() + DEFAULT_GRACE_DAYS * DAY);
+    const graceEndsAt = new Date(at(10 * MINUTE_MS).getTime() + DEFAULT_GRACE_DAYS * DAY_MS);
     expect(await subscriptionRow(t.tenantId)).toMatchObject({ state: "past_due", graceEndsAt });
     expect(await recipientsOf(t.tenantId, "billing.payment-failed")).toEqual(t.billingContacts);
     expect(await timers(t.tenantId, "billing.grace-end")).toHaveLength(1);
@@ -148,13 +149,13 @@ describe("a failed payment", () => {
 
   it("on hold and expiry send their own mails; the expired mail says why", async () => {
     const t = await billingTenant();
-    await webhookAt(subscriptionEvent("subscription.active", t.tenantId, at(0).toISOString()), at(MINUTE));
-    await webhookAt(subscriptionEvent("subscription.on_hold", t.tenantId, at(2 * MINUTE).toISOString()), at(3 * MINUTE));
+    await webhookAt(subscriptionEvent("subscription.active", t.tenantId, at(0).toISOString()), at(MINUTE_MS));
+    await webhookAt(subscriptionEvent("subscription.on_hold", t.tenantId, at(2 * MINUTE_MS).toISOString()), at(3 * MINUTE_MS));
     expect(await tenantRow(t.tenantId)).toMatchObject({ billingState: "past_due", plan: "starter" });
     expect(await recipientsOf(t.tenantId, "billing.on-hold")).toEqual(t.billingContacts);
     expect((await outbox(t.tenantId, "billing.on-hold"))[0]).toMatchObject({ template: "billingNotice", data: { notice: "onHold", tenantName: t.name, url: BILLING_URL } });
 
-    await webhookAt(subscriptionEvent("subscription.expired", t.tenantId, at(4 * MINUTE).toISOString()), at(5 * MINUTE));
+    await webhookAt(subscriptionEvent("subscription.expired", t.tenantId, at(4 * MINUTE_MS).toISOString()), at(5 * MINUTE_MS));
     expect(await tenantRow(t.tenantId)).toMatchObject({ billingState: "canceled", plan: "starter" });
     const [expired] = await outbox(t.tenantId, "billing.subscription-expired");
     expect(expired).toMatchObject({ template: "subscriptionEnded", data: { tenantName: t.name, reason: "expired", url: BILLING_URL } });

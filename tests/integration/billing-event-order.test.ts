@@ -16,13 +16,13 @@ vi.hoisted(() => {
 import { prisma } from "@/server/db/client";
 import { processWebhookEvent } from "@/server/domain/billing/process-webhook";
 import { DEFAULT_GRACE_DAYS } from "@/server/domain/billing/state-machine";
-import { DAY, deliverWebhook, dodoEvent, mulberry32, newBareTenant, shuffle, subscriptionEvent, subscriptionPayment, type Delivery } from "../helpers/dodo-webhooks";
+import { deliverWebhook, dodoEvent, mulberry32, newBareTenant, shuffle, subscriptionEvent, subscriptionPayment, type Delivery } from "../helpers/dodo-webhooks";
+import { MINUTE_MS, DAY_MS } from "@/lib/time";
 
-const MINUTE = 60_000;
-const T0 = Math.floor(Date.now() / MINUTE) * MINUTE - 40 * DAY;
+const T0 = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS - 40 * DAY_MS;
 const iso = (ms: number) => new Date(T0 + ms).toISOString();
 /** After every event: the processing clock of all runs. */
-const NOW = new Date(T0 + 35 * DAY);
+const NOW = new Date(T0 + 35 * DAY_MS);
 
 type Lifecycle = (tenantId: string) => Delivery[];
 
@@ -61,43 +61,43 @@ const chronological = (n: number) => Array.from({ length: n }, (_, i) => i);
 // Renewal paid late: active, paid, the next charge failed, then paid after all.
 const recovered: Lifecycle = (tenantId) => [
   subscriptionEvent("subscription.active", tenantId, iso(0)),
-  subscriptionPayment("payment.succeeded", tenantId, `pay_${tenantId}_1`, iso(MINUTE)),
-  subscriptionPayment("payment.failed", tenantId, `pay_${tenantId}_2`, iso(30 * DAY)),
-  subscriptionPayment("payment.succeeded", tenantId, `pay_${tenantId}_3`, iso(31 * DAY)),
+  subscriptionPayment("payment.succeeded", tenantId, `pay_${tenantId}_1`, iso(MINUTE_MS)),
+  subscriptionPayment("payment.failed", tenantId, `pay_${tenantId}_2`, iso(30 * DAY_MS)),
+  subscriptionPayment("payment.succeeded", tenantId, `pay_${tenantId}_3`, iso(31 * DAY_MS)),
 ];
 
 // A renewal that failed and stays unpaid: past due, grace from the failure.
 const pastDue: Lifecycle = (tenantId) => [
   subscriptionEvent("subscription.active", tenantId, iso(0)),
-  subscriptionPayment("payment.succeeded", tenantId, `pay_${tenantId}_1`, iso(MINUTE)),
-  subscriptionPayment("payment.failed", tenantId, `pay_${tenantId}_2`, iso(32 * DAY)),
+  subscriptionPayment("payment.succeeded", tenantId, `pay_${tenantId}_1`, iso(MINUTE_MS)),
+  subscriptionPayment("payment.failed", tenantId, `pay_${tenantId}_2`, iso(32 * DAY_MS)),
 ];
 
 // An upgrade, then a cancellation at the period end.
 const upgradedThenCanceled: Lifecycle = (tenantId) => [
   subscriptionEvent("subscription.active", tenantId, iso(0)),
-  subscriptionEvent("subscription.renewed", tenantId, iso(30 * DAY)),
-  dodoEvent("subscription.plan_changed", iso(30 * DAY + MINUTE), {
-    ...JSON.parse(subscriptionEvent("subscription.active", tenantId, iso(30 * DAY + MINUTE)).body).data,
+  subscriptionEvent("subscription.renewed", tenantId, iso(30 * DAY_MS)),
+  dodoEvent("subscription.plan_changed", iso(30 * DAY_MS + MINUTE_MS), {
+    ...JSON.parse(subscriptionEvent("subscription.active", tenantId, iso(30 * DAY_MS + MINUTE_MS)).body).data,
     product_id: "prod_business_monthly",
   }),
-  subscriptionEvent("subscription.updated", tenantId, iso(31 * DAY), {
+  subscriptionEvent("subscription.updated", tenantId, iso(31 * DAY_MS), {
     status: "active",
     product_id: "prod_business_monthly",
     cancel_at_next_billing_date: true,
-    next_billing_date: iso(60 * DAY),
+    next_billing_date: iso(60 * DAY_MS),
   }),
 ];
 
 // Long enough that a grace period runs out between two events: suspended, then paid again, then on hold.
 const longLife: Lifecycle = (tenantId) => [
   subscriptionEvent("subscription.active", tenantId, iso(0)),
-  subscriptionPayment("payment.succeeded", tenantId, `pay_${tenantId}_1`, iso(MINUTE)),
-  subscriptionPayment("payment.failed", tenantId, `pay_${tenantId}_2`, iso(2 * DAY)),
-  subscriptionPayment("payment.failed", tenantId, `pay_${tenantId}_3`, iso(9 * DAY)),
-  subscriptionPayment("payment.succeeded", tenantId, `pay_${tenantId}_4`, iso(12 * DAY)),
-  subscriptionEvent("subscription.renewed", tenantId, iso(30 * DAY)),
-  subscriptionEvent("subscription.on_hold", tenantId, iso(33 * DAY)),
+  subscriptionPayment("payment.succeeded", tenantId, `pay_${tenantId}_1`, iso(MINUTE_MS)),
+  subscriptionPayment("payment.failed", tenantId, `pay_${tenantId}_2`, iso(2 * DAY_MS)),
+  subscriptionPayment("payment.failed", tenantId, `pay_${tenantId}_3`, iso(9 * DAY_MS)),
+  subscriptionPayment("payment.succeeded", tenantId, `pay_${tenantId}_4`, iso(12 * DAY_MS)),
+  subscriptionEvent("subscription.renewed", tenantId, iso(30 * DAY_MS)),
+  subscriptionEvent("subscription.on_hold", tenantId, iso(33 * DAY_MS)),
 ];
 
 describe("a subscription's events processed in any order", () => {
@@ -109,7 +109,7 @@ describe("a subscription's events processed in any order", () => {
 
   it("every order of an unpaid renewal ends past due, its grace running from the failure", { timeout: 60_000 }, async () => {
     const want = await runInOrder(pastDue, chronological(3));
-    const graceEndsAt = new Date(T0 + 32 * DAY + DEFAULT_GRACE_DAYS * DAY).toISOString();
+    const graceEndsAt = new Date(T0 + 32 * DAY_MS + DEFAULT_GRACE_DAYS * DAY_MS).toISOString();
     expect(want).toMatchObject({ state: "past_due", badge: "past_due", plan: "pro", graceEndsAt, tenantGraceEndsAt: graceEndsAt });
     for (const order of permutations(chronological(3))) expect(await runInOrder(pastDue, order), order.join(",")).toEqual(want);
   });
@@ -122,7 +122,7 @@ describe("a subscription's events processed in any order", () => {
       productId: "prod_business_monthly",
       planId: "business",
       plan: "business",
-      periodEnd: iso(60 * DAY),
+      periodEnd: iso(60 * DAY_MS),
       badge: "canceled",
     });
     for (const order of permutations(chronological(4))) expect(await runInOrder(upgradedThenCanceled, order), order.join(",")).toEqual(want);

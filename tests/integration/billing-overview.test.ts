@@ -11,9 +11,9 @@ import { signUpAndSignIn } from "../helpers/auth";
 import { joinTenant } from "../helpers/tenancy";
 import { expectTRPCError } from "../helpers/trpc-errors";
 import { dodoInboxRow } from "../helpers/dodo-webhooks";
+import { DAY_MS } from "@/lib/time";
 
-const DAY = 86_400_000;
-const T0 = Date.now() - 5 * DAY;
+const T0 = Date.now() - 5 * DAY_MS;
 const at = (minutes: number) => new Date(T0 + minutes * 60_000);
 
 /** A webhook inbox row as receive-webhook.ts stores it, attributed to the tenant as processing does. */
@@ -39,8 +39,8 @@ async function ledger(tenantId: string, entries: { kind: "grant" | "purchase" | 
       kind: e.kind,
       amount: e.amount,
       reference: `ref_${randomUUID()}`,
-      createdAt: new Date(Date.now() + e.days * DAY),
-      expiresAt: e.expiresInDays === undefined ? null : new Date(Date.now() + e.expiresInDays * DAY),
+      createdAt: new Date(Date.now() + e.days * DAY_MS),
+      expiresAt: e.expiresInDays === undefined ? null : new Date(Date.now() + e.expiresInDays * DAY_MS),
     })),
   });
 }
@@ -64,7 +64,7 @@ describe("billing.overview", () => {
       credits: { balance: 0, entries: [], upcomingExpiries: [] },
     });
     expect(tenant.trialEndsAt).not.toBeNull();
-    expect(overview.trialDaysLeft).toBe(Math.ceil((tenant.trialEndsAt!.getTime() - Date.now()) / DAY));
+    expect(overview.trialDaysLeft).toBe(Math.ceil((tenant.trialEndsAt!.getTime() - Date.now()) / DAY_MS));
     expect(overview.plans.map((p) => `${p.planId}/${p.interval}:${p.change}:${p.price.amount}`)).toEqual([
       "pro/monthly:upgrade:2900",
       "pro/yearly:upgrade:29000",
@@ -81,7 +81,7 @@ describe("billing.overview", () => {
 
   it("shows the subscription, its payments (deduplicated, newest first, with products) and the credit ledger, and nothing of another tenant", async () => {
     const [owner, other] = await Promise.all([signUpAndSignIn({ name: "Overview Owner" }), signUpAndSignIn({ name: "Other Owner" })]);
-    const periodEnd = new Date(Date.now() + 20 * DAY);
+    const periodEnd = new Date(Date.now() + 20 * DAY_MS);
     const subscriptionId = `sub_${randomUUID()}`;
     await prisma.billingTenantSubscription.create({
       data: { tenantId: owner.tenantId, provider: "dodo", providerSubscriptionId: subscriptionId, productId: "sim_pro_monthly", planId: "pro", interval: "monthly", state: "active", periodEnd },
@@ -165,14 +165,14 @@ describe("billing.overview", () => {
 
   it("shows a canceled subscription until its period end, a trial's days left and the grace end of a past-due one", async () => {
     const owner = await signUpAndSignIn();
-    const periodEnd = new Date(Date.now() + 2.5 * DAY);
+    const periodEnd = new Date(Date.now() + 2.5 * DAY_MS);
     await prisma.billingTenantSubscription.create({
       data: { tenantId: owner.tenantId, provider: "dodo", providerSubscriptionId: `sub_${randomUUID()}`, productId: "sim_business_yearly", planId: "business", interval: "yearly", state: "trial", periodEnd },
     });
     await prisma.tenant.update({ where: { id: owner.tenantId }, data: { plan: "business", billingState: "trial" } });
     expect(await owner.caller.billing.overview()).toMatchObject({ state: "trial", trialEndsAt: periodEnd, trialDaysLeft: 3, hasLiveSubscription: true });
 
-    const graceEndsAt = new Date(Date.now() + 4 * DAY);
+    const graceEndsAt = new Date(Date.now() + 4 * DAY_MS);
     await prisma.billingTenantSubscription.update({ where: { tenantId: owner.tenantId }, data: { state: "past_due", graceEndsAt } });
     await prisma.tenant.update({ where: { id: owner.tenantId }, data: { billingState: "past_due", graceEndsAt } });
     expect(await owner.caller.billing.overview()).toMatchObject({ state: "past_due", badge: "past_due", graceEndsAt, trialEndsAt: null });

@@ -17,8 +17,7 @@ import { PaymentProviderError } from "@/server/providers/payments/types";
 import { signUpAndSignIn, type SignedInUser } from "../helpers/auth";
 import { joinTenant } from "../helpers/tenancy";
 import { expectTRPCError } from "../helpers/trpc-errors";
-
-const DAY = 86_400_000;
+import { DAY_MS } from "@/lib/time";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -41,7 +40,7 @@ async function subscribe(owner: SignedInUser, planId: PlanId, interval: BillingI
       planId,
       interval,
       state: "active",
-      periodEnd: new Date(Date.now() + 30 * DAY),
+      periodEnd: new Date(Date.now() + 30 * DAY_MS),
     },
   });
   await prisma.tenant.update({ where: { id: owner.tenantId }, data: { plan: planId, billingState: "active" } });
@@ -204,7 +203,7 @@ describe("billing.cancel", () => {
     await subscribe(owner, "pro", "monthly");
     await owner.caller.billing.cancel({ reason: "just_testing" });
     // The provider's webhook arrives: canceled at the period end.
-    const periodEnd = new Date(Date.now() + 10 * DAY);
+    const periodEnd = new Date(Date.now() + 10 * DAY_MS);
     await prisma.billingTenantSubscription.update({ where: { tenantId: owner.tenantId }, data: { state: "canceled", cancelAtPeriodEnd: true, periodEnd } });
     const error = await expectTRPCError(owner.caller.billing.cancel({ reason: "just_testing" }), "CONFLICT", "CONFLICT");
     expect(error.message).toContain(`already canceled and ends on ${periodEnd.toISOString().slice(0, 10)}`);

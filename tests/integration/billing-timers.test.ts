@@ -19,12 +19,13 @@ import { applyTimeEvent, periodEndJob } from "@/server/domain/billing/apply-bill
 import { graceReminderJob, sendGraceReminder } from "@/server/domain/billing/dunning";
 import { DEFAULT_GRACE_DAYS } from "@/server/domain/billing/state-machine";
 import { getJob } from "@/server/domain/jobs";
-import { at, BILLING_URL, billingTenant, expectRunAt, MINUTE, outbox, recipientsOf, subscriptionRow, tenantRow, timers, webhookAt } from "../helpers/billing";
-import { DAY, subscriptionEvent, subscriptionPayment } from "../helpers/dodo-webhooks";
+import { at, BILLING_URL, billingTenant, expectRunAt, outbox, recipientsOf, subscriptionRow, tenantRow, timers, webhookAt } from "../helpers/billing";
+import { subscriptionEvent, subscriptionPayment } from "../helpers/dodo-webhooks";
 import { drainJobs } from "../helpers/jobs";
+import { MINUTE_MS, DAY_MS } from "@/lib/time";
 
 const iso = (ms: number) => at(ms).toISOString();
-const after = (d: Date, ms = MINUTE) => new Date(d.getTime() + ms);
+const after = (d: Date, ms = MINUTE_MS) => new Date(d.getTime() + ms);
 
 /** An active Pro subscription paid until `periodEnd`, activated at `activatedAt`. */
 async function activeTenant(periodEnd: Date, activatedAt = at(0)) {
@@ -40,9 +41,9 @@ const periodEndPayloads = async (tenantId: string) => (await timers(tenantId, "b
 
 describe("billing.period-end", () => {
   it("a cancellation at period end keeps access until then; the period end ends it", async () => {
-    const periodEnd = at(30 * DAY);
+    const periodEnd = at(30 * DAY_MS);
     const t = await activeTenant(periodEnd);
-    const canceled = await webhookAt(cancelAt(t.tenantId, iso(2 * MINUTE), periodEnd), at(3 * MINUTE));
+    const canceled = await webhookAt(cancelAt(t.tenantId, iso(2 * MINUTE_MS), periodEnd), at(3 * MINUTE_MS));
     expect(canceled.note).toBe("active -> canceled");
     expect(await subscriptionRow(t.tenantId)).toMatchObject({ state: "canceled", cancelAtPeriodEnd: true, periodEnd });
     expect(await tenantRow(t.tenantId)).toMatchObject({ billingState: "canceled", plan: "pro" });
@@ -55,7 +56,7 @@ describe("billing.period-end", () => {
     expectRunAt(job!, periodEnd);
     const [payload] = await periodEndPayloads(t.tenantId);
 
-    expect(await applyTimeEvent(prisma, "period.ended", payload!, new Date(periodEnd.getTime() - MINUTE))).toMatchObject({
+    expect(await applyTimeEvent(prisma, "period.ended", payload!, new Date(periodEnd.getTime() - MINUTE_MS))).toMatchObject({
       status: "ignored",
       note: expect.stringMatching(/^stale: period.ended before periodEnd/),
     });
@@ -69,16 +70,16 @@ describe("billing.period-end", () => {
       { tenantName: t.name, reason: "canceled", url: BILLING_URL },
     ]);
     // Retried: nothing more.
-    expect(await applyTimeEvent(prisma, "period.ended", payload!, after(periodEnd, 2 * MINUTE))).toMatchObject({ status: "ignored" });
+    expect(await applyTimeEvent(prisma, "period.ended", payload!, after(periodEnd, 2 * MINUTE_MS))).toMatchObject({ status: "ignored" });
     expect(await outbox(t.tenantId, "billing.subscription-ended")).toHaveLength(2);
   });
 
   it("ignores the timer of a period end that moved, and ends at the new one", async () => {
-    const first = at(30 * DAY);
-    const moved = at(60 * DAY);
+    const first = at(30 * DAY_MS);
+    const moved = at(60 * DAY_MS);
     const t = await activeTenant(first);
-    await webhookAt(cancelAt(t.tenantId, iso(2 * MINUTE), first), at(3 * MINUTE));
-    await webhookAt(cancelAt(t.tenantId, iso(4 * MINUTE), moved), at(5 * MINUTE));
+    await webhookAt(cancelAt(t.tenantId, iso(2 * MINUTE_MS), first), at(3 * MINUTE_MS));
+    await webhookAt(cancelAt(t.tenantId, iso(4 * MINUTE_MS), moved), at(5 * MINUTE_MS));
     expect(await recipientsOf(t.tenantId, "billing.cancel-scheduled")).toEqual(t.billingContacts);
     const jobs = await timers(t.tenantId, "billing.period-end");
     expect(jobs).toHaveLength(2);
@@ -91,10 +92,10 @@ describe("billing.period-end", () => {
   });
 
   it("a withdrawn cancellation sends its mail, and the period end then does nothing", async () => {
-    const periodEnd = at(30 * DAY);
+    const periodEnd = at(30 * DAY_MS);
     const t = await activeTenant(periodEnd);
-    await webhookAt(cancelAt(t.tenantId, iso(2 * MINUTE), periodEnd), at(3 * MINUTE));
-    const withdrawn = await webhookAt(subscriptionEvent("subscription.active", t.tenantId, iso(4 * MINUTE), { next_billing_date: periodEnd.toISOString() }), at(5 * MINUTE));
+    await webhookAt(cancelAt(t.tenantId, iso(2 * MINUTE_MS), periodEnd), at(3 * MINUTE_MS));
+    const withdrawn = await webhookAt(subscriptionEvent("subscription.active", t.tenantId, iso(4 * MINUTE_MS), { next_billing_date: periodEnd.toISOString() }), at(5 * MINUTE_MS));
     expect(withdrawn.note).toBe("canceled -> active");
     expect(await tenantRow(t.tenantId)).toMatchObject({ billingState: "active", plan: "pro" });
     expect((await outbox(t.tenantId, "billing.cancel-withdrawn"))[0]!.data).toEqual({ tenantName: t.name, renewsAt: periodEnd.toISOString(), url: BILLING_URL });
@@ -108,14 +109,14 @@ describe("billing.period-end", () => {
 
 describe("stale grace timers", () => {
   it("the timers of an earlier grace period are ignored; the current one's suspend", async () => {
-    const t = await activeTenant(at(30 * DAY));
+    const t = await activeTenant(at(30 * DAY_MS));
     const fail = (minutes: number) =>
-      webhookAt(subscriptionPayment("payment.failed", t.tenantId, `pay_${randomUUID()}`, iso(minutes * MINUTE)), at((minutes + 1) * MINUTE));
+      webhookAt(subscriptionPayment("payment.failed", t.tenantId, `pay_${randomUUID()}`, iso(minutes * MINUTE_MS)), at((minutes + 1) * MINUTE_MS));
     await fail(10);
-    const firstGraceEnd = at(10 * MINUTE + DEFAULT_GRACE_DAYS * DAY);
-    await webhookAt(subscriptionPayment("payment.succeeded", t.tenantId, `pay_${randomUUID()}`, iso(DAY)), at(DAY + MINUTE));
+    const firstGraceEnd = at(10 * MINUTE_MS + DEFAULT_GRACE_DAYS * DAY_MS);
+    await webhookAt(subscriptionPayment("payment.succeeded", t.tenantId, `pay_${randomUUID()}`, iso(DAY_MS)), at(DAY_MS + MINUTE_MS));
     await fail(2 * 24 * 60);
-    const secondGraceEnd = at(2 * 24 * 60 * MINUTE + DEFAULT_GRACE_DAYS * DAY);
+    const secondGraceEnd = at(2 * 24 * 60 * MINUTE_MS + DEFAULT_GRACE_DAYS * DAY_MS);
     expect(await subscriptionRow(t.tenantId)).toMatchObject({ state: "past_due", graceEndsAt: secondGraceEnd });
     expect(await outbox(t.tenantId, "billing.payment-failed")).toHaveLength(4);
 
@@ -142,7 +143,7 @@ describe("stale grace timers", () => {
 
   it("a timer for a tenant without a subscription is a no-op", async () => {
     const t = await billingTenant();
-    expect(await applyTimeEvent(prisma, "grace.ended", { tenantId: t.tenantId, at: iso(0) }, at(MINUTE))).toMatchObject({ status: "ignored" });
+    expect(await applyTimeEvent(prisma, "grace.ended", { tenantId: t.tenantId, at: iso(0) }, at(MINUTE_MS))).toMatchObject({ status: "ignored" });
   });
 });
 
@@ -155,7 +156,7 @@ describe("the timer jobs", () => {
   it("a due period-end runs through the local runner on the real clock", async () => {
     // Canceled with the period ending in a moment: the timer is due then (on the real clock).
     const periodEnd = new Date(Date.now() + 1_000);
-    const t = await activeTenant(at(30 * DAY), new Date(Date.now() - 2 * MINUTE));
+    const t = await activeTenant(at(30 * DAY_MS), new Date(Date.now() - 2 * MINUTE_MS));
     await webhookAt(cancelAt(t.tenantId, new Date(Date.now() - 30 * 1000).toISOString(), periodEnd), new Date());
     expect(await subscriptionRow(t.tenantId)).toMatchObject({ state: "canceled" });
     await sleep(Math.max(0, periodEnd.getTime() - Date.now()) + 50);

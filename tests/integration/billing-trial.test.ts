@@ -10,11 +10,10 @@ import { prisma } from "@/server/db/client";
 import { sweepTrials, trialSweepJob } from "@/server/domain/billing/trial";
 import { scheduleCronJobs, type JobDefinition } from "@/server/domain/jobs";
 import { BILLING_URL, billingTenant, outbox, recipientsOf, subscriptionRow, tenantRow } from "../helpers/billing";
-import { DAY } from "../helpers/dodo-webhooks";
 import { drainJobs } from "../helpers/jobs";
+import { DAY_MS, HOUR_MS } from "@/lib/time";
 
-const HOUR = 60 * 60 * 1000;
-const NOW = new Date(Math.floor(Date.now() / HOUR) * HOUR);
+const NOW = new Date(Math.floor(Date.now() / HOUR_MS) * HOUR_MS);
 const at = (ms: number) => new Date(NOW.getTime() + ms);
 
 /** A tenant in trial whose trial ends at `trialEndsAt`. */
@@ -30,47 +29,47 @@ async function subscriptionTrial(tenantId: string, periodEnd: Date) {
 
 describe("(a) trial ending", () => {
   it("warns the owners and admins once per trial end, in the last 3 days", async () => {
-    const soon = await trialTenant(at(2.5 * DAY));
-    const later = await trialTenant(at(4 * DAY));
-    const subscribed = await trialTenant(at(2 * DAY));
-    await subscriptionTrial(subscribed.tenantId, at(10 * DAY));
+    const soon = await trialTenant(at(2.5 * DAY_MS));
+    const later = await trialTenant(at(4 * DAY_MS));
+    const subscribed = await trialTenant(at(2 * DAY_MS));
+    await subscriptionTrial(subscribed.tenantId, at(10 * DAY_MS));
 
     await Promise.all([sweepTrials(prisma, NOW), sweepTrials(prisma, NOW)]);
-    await sweepTrials(prisma, at(HOUR));
+    await sweepTrials(prisma, at(HOUR_MS));
     expect(await recipientsOf(soon.tenantId, "billing.trial-ending")).toEqual(soon.billingContacts);
     expect((await outbox(soon.tenantId, "billing.trial-ending"))[0]).toMatchObject({
       template: "trialEnding",
-      data: { tenantName: soon.name, trialEndsAt: at(2.5 * DAY).toISOString(), daysLeft: 3, url: BILLING_URL },
+      data: { tenantName: soon.name, trialEndsAt: at(2.5 * DAY_MS).toISOString(), daysLeft: 3, url: BILLING_URL },
     });
     expect(await outbox(later.tenantId, "billing.trial-ending")).toHaveLength(0);
     // A subscription trial converts by itself: no "choose a plan" mail.
     expect(await outbox(subscribed.tenantId, "billing.trial-ending")).toHaveLength(0);
 
-    const dayLater = await sweepTrials(prisma, at(DAY));
+    const dayLater = await sweepTrials(prisma, at(DAY_MS));
     expect(await recipientsOf(later.tenantId, "billing.trial-ending")).toEqual(later.billingContacts);
     expect(await outbox(soon.tenantId, "billing.trial-ending")).toHaveLength(2);
     expect(dayLater.trialEndingNotified).toBe(1);
 
     // A trial extended by staff is a new trial end: it is announced again.
-    await prisma.tenant.update({ where: { id: soon.tenantId }, data: { trialEndsAt: at(3 * DAY) } });
-    await sweepTrials(prisma, at(DAY));
+    await prisma.tenant.update({ where: { id: soon.tenantId }, data: { trialEndsAt: at(3 * DAY_MS) } });
+    await sweepTrials(prisma, at(DAY_MS));
     expect(await outbox(soon.tenantId, "billing.trial-ending")).toHaveLength(4);
   });
 });
 
 describe("(b) tenant trial over", () => {
   it("moves the tenant onto the free Starter plan, keeps trialEndsAt and notifies once", async () => {
-    const trialEndsAt = at(-HOUR);
+    const trialEndsAt = at(-HOUR_MS);
     const over = await trialTenant(trialEndsAt);
     await prisma.tenant.update({ where: { id: over.tenantId }, data: { plan: "pro" } }); // e.g. a trial of Pro granted by staff
-    const running = await trialTenant(at(HOUR));
-    const subscribed = await trialTenant(at(-DAY));
-    await subscriptionTrial(subscribed.tenantId, at(10 * DAY));
+    const running = await trialTenant(at(HOUR_MS));
+    const subscribed = await trialTenant(at(-DAY_MS));
+    await subscriptionTrial(subscribed.tenantId, at(10 * DAY_MS));
     const deleted = await trialTenant(trialEndsAt);
     await prisma.tenant.update({ where: { id: deleted.tenantId }, data: { deletedAt: NOW } });
 
     const results = await Promise.all([sweepTrials(prisma, NOW), sweepTrials(prisma, NOW)]);
-    await sweepTrials(prisma, at(HOUR / 2));
+    await sweepTrials(prisma, at(HOUR_MS / 2));
     expect(results.map((r) => r.tenantTrialsEnded).sort()).toEqual([0, 1]);
 
     expect(await tenantRow(over.tenantId)).toMatchObject({ billingState: "active", plan: "starter", trialEndsAt });
@@ -93,12 +92,12 @@ describe("(b) tenant trial over", () => {
 describe("(c) subscription trial over", () => {
   it("applies trial.ended a day after a silent trial end, once", async () => {
     const silent = await billingTenant();
-    await subscriptionTrial(silent.tenantId, at(-25 * HOUR));
+    await subscriptionTrial(silent.tenantId, at(-25 * HOUR_MS));
     const recent = await billingTenant();
-    await subscriptionTrial(recent.tenantId, at(-23 * HOUR));
+    await subscriptionTrial(recent.tenantId, at(-23 * HOUR_MS));
 
     const results = await Promise.all([sweepTrials(prisma, NOW), sweepTrials(prisma, NOW)]);
-    await sweepTrials(prisma, at(HOUR / 2));
+    await sweepTrials(prisma, at(HOUR_MS / 2));
     expect(results.map((r) => r.subscriptionTrialsEnded).sort()).toEqual([0, 1]);
 
     expect(await subscriptionRow(silent.tenantId)).toMatchObject({ state: "expired" });
@@ -107,7 +106,7 @@ describe("(c) subscription trial over", () => {
 
     expect(await subscriptionRow(recent.tenantId)).toMatchObject({ state: "trial" });
     expect(await tenantRow(recent.tenantId)).toMatchObject({ plan: "pro" });
-    await sweepTrials(prisma, at(2 * HOUR));
+    await sweepTrials(prisma, at(2 * HOUR_MS));
     expect(await subscriptionRow(recent.tenantId)).toMatchObject({ state: "expired" });
   });
 });

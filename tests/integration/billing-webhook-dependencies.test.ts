@@ -21,7 +21,6 @@ import { sweepWaitingWebhookEvents, WAIT_WINDOW_MS } from "@/server/domain/billi
 import {
   creditBalance,
   creditPayment,
-  DAY,
   deliverWebhook,
   dodoEvent,
   mulberry32,
@@ -31,8 +30,8 @@ import {
   type Delivery,
 } from "../helpers/dodo-webhooks";
 import { drainJobs } from "../helpers/jobs";
+import { MINUTE_MS, DAY_MS } from "@/lib/time";
 
-const MINUTE = 60_000;
 const inboxRow = (d: Delivery) => prisma.billingPaymentEvent.findUniqueOrThrow({ where: { providerEventId: d.id } });
 
 /** A PostgreSQL trigger that fails marking the given deliveries done, until dropped. */
@@ -71,18 +70,18 @@ describe("events that depend on other events", () => {
         { payment: `pay_${t}_c`, product: "prod_credits_1k", amount: 1_000, refund: 0 },
       ];
       for (const [i, pack] of packs.entries()) {
-        const paidAt = new Date(start - 40 * MINUTE + i * MINUTE).toISOString();
+        const paidAt = new Date(start - 40 * MINUTE_MS + i * MINUTE_MS).toISOString();
         // The refund is delivered first; its payment 1-30 minutes later.
-        const refundArrives = Math.floor(random() * 10) * MINUTE;
-        const paymentArrives = refundArrives + (1 + Math.floor(random() * 30)) * MINUTE;
+        const refundArrives = Math.floor(random() * 10) * MINUTE_MS;
+        const paymentArrives = refundArrives + (1 + Math.floor(random() * 30)) * MINUTE_MS;
         const payment = creditPayment(tenantId, pack.payment, pack.product, pack.amount, paidAt);
         arrivals.push({ at: paymentArrives, delivery: payment });
         if (t < 3 && i === 0) faulty.push(payment);
         if (pack.refund) arrivals.push({ at: refundArrives, delivery: refundEvent(tenantId, `ref_${t}_${i}`, pack.payment, pack.refund, paidAt) });
       }
       const subscriptionPaymentId = `pay_${t}_sub`;
-      arrivals.push({ at: 20 * MINUTE, delivery: subscriptionPayment("payment.succeeded", tenantId, subscriptionPaymentId, new Date(start - 50 * MINUTE).toISOString()) });
-      arrivals.push({ at: 0, delivery: refundEvent(tenantId, `ref_${t}_sub`, subscriptionPaymentId, 2_900, new Date(start - 45 * MINUTE).toISOString()) });
+      arrivals.push({ at: 20 * MINUTE_MS, delivery: subscriptionPayment("payment.succeeded", tenantId, subscriptionPaymentId, new Date(start - 50 * MINUTE_MS).toISOString()) });
+      arrivals.push({ at: 0, delivery: refundEvent(tenantId, `ref_${t}_sub`, subscriptionPaymentId, 2_900, new Date(start - 45 * MINUTE_MS).toISOString()) });
       expected.set(tenantId, 1_000 + 5_000 + 1_000 - 1_000 - 2_500);
     }
 
@@ -92,8 +91,8 @@ describe("events that depend on other events", () => {
     let next = 0;
     let minute = 0;
     for (; minute <= 60; minute++) {
-      for (; next < arrivals.length && arrivals[next]!.at <= minute * MINUTE; next++) expect(await deliverWebhook(arrivals[next]!.delivery)).toBe(200);
-      await drainJobs(prisma, { now: new Date(start + minute * MINUTE), timeoutMs: 60_000 });
+      for (; next < arrivals.length && arrivals[next]!.at <= minute * MINUTE_MS; next++) expect(await deliverWebhook(arrivals[next]!.delivery)).toBe(200);
+      await drainJobs(prisma, { now: new Date(start + minute * MINUTE_MS), timeoutMs: 60_000 });
     }
     expect(next).toBe(arrivals.length);
     // The faulty payments failed past their retries; their refunds still wait for them.
@@ -103,7 +102,7 @@ describe("events that depend on other events", () => {
     // The fault is fixed; the provider's next retry of those payments queues them again.
     await prisma.$executeRawUnsafe(`DROP TRIGGER test_fail_processing ON billing_payment_events`);
     for (const payment of faulty) expect(await deliverWebhook(payment)).toBe(200);
-    await drainJobs(prisma, { now: new Date(start + minute * MINUTE), timeoutMs: 60_000 });
+    await drainJobs(prisma, { now: new Date(start + minute * MINUTE_MS), timeoutMs: 60_000 });
 
     expect(await prisma.billingPaymentEvent.count({ where: { status: { notIn: ["processed", "ignored"] } } })).toBe(0);
     // Nothing open; the only failed jobs are the faulty payments' first ones (their redeliveries succeeded).
@@ -155,7 +154,7 @@ describe("events that depend on other events", () => {
     const parked = await inboxRow(refund);
     expect(parked).toMatchObject({ status: "waiting", waitingFor: [`payment:${paymentId}`] });
     expect(parked.waitUntil!.getTime() - parked.receivedAt.getTime()).toBe(WAIT_WINDOW_MS);
-    expect(WAIT_WINDOW_MS).toBeGreaterThanOrEqual(2 * DAY);
+    expect(WAIT_WINDOW_MS).toBeGreaterThanOrEqual(2 * DAY_MS);
 
     // The sweep re-checks it (still no payment: waiting again, one more attempt).
     // (The sweep covers every waiting event of this file's database: counts are at least ours.)
@@ -191,7 +190,7 @@ describe("redeliveries", () => {
     // Every retry fails: move the clock past each backoff until the job gives up.
     for (let day = 0; (await prisma.job.count({ where: { status: { in: ["queued", "retrying"] } } })) > 0; day++) {
       expect(day).toBeLessThan(10);
-      await drainJobs(prisma, { now: new Date(Date.now() + day * DAY) });
+      await drainJobs(prisma, { now: new Date(Date.now() + day * DAY_MS) });
     }
     expect(await inboxRow(payment)).toMatchObject({ status: "failed", lastError: expect.stringMatching(/injected failure/) });
     expect(await creditBalance(tenantId)).toBe(0);

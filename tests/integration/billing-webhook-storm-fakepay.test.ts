@@ -16,11 +16,11 @@ import { prisma } from "@/server/db/client";
 import { receiveWebhook } from "@/server/domain/billing/receive-webhook";
 import { createFakePayProvider, signFakePay, type FakePayEvent } from "../helpers/fake-payment-provider";
 import { installFlakyTrigger, removeFlakyTrigger, runWebhookStorm, type StormEvent, type StormVendor } from "../helpers/webhook-storm";
+import { DAY_MS } from "@/lib/time";
 
 const SECRET = "fakepay-test-secret";
 const fakepay = createFakePayProvider(SECRET);
 const PACK_PRODUCT = { "credits-1k": "prod_credits_1k", "credits-5k": "prod_credits_5k" } as const;
-const DAY = 24 * 60 * 60 * 1000;
 const major = (minor: number) => (minor / 100).toFixed(2);
 
 function fakePayBody(event: StormEvent, id: string): FakePayEvent {
@@ -40,7 +40,7 @@ function fakePayBody(event: StormEvent, id: string): FakePayEvent {
             state: ({ active: "ACTIVE", renewed: "RENEWED", past_due: "PAST_DUE", on_hold: "ON_HOLD" } as const)[event.state],
             plan: "prod_pro_monthly",
             seats: 1,
-            currentPeriodEndMs: event.at.getTime() + 30 * DAY,
+            currentPeriodEndMs: event.at.getTime() + 30 * DAY_MS,
           },
         },
       };

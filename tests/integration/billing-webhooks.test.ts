@@ -20,7 +20,6 @@ import { prisma } from "@/server/db/client";
 import { processWebhookEvent } from "@/server/domain/billing/process-webhook";
 import { generateWebhookSecret, signWebhook } from "@/server/providers/payments/webhook-signature";
 import {
-  DAY,
   creditBalance as balance,
   creditPayment,
   deliverWebhook as deliver,
@@ -30,9 +29,10 @@ import {
   subscriptionEvent as subscription,
 } from "../helpers/dodo-webhooks";
 import { drainJobs } from "../helpers/jobs";
+import { DAY_MS } from "@/lib/time";
 
 const SECRET = process.env.DODO_PAYMENTS_WEBHOOK_KEY!;
-const T0 = Date.now() - DAY;
+const T0 = Date.now() - DAY_MS;
 const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
 
 const inboxCount = () => prisma.billingPaymentEvent.count();
@@ -136,7 +136,7 @@ describe("POST /api/webhooks/dodo", () => {
 
     const entries = await prisma.tenantCreditLedger.findMany({ where: { tenantId } });
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ kind: "purchase", amount: 5_000, reference: paymentId, expiresAt: new Date(Date.parse(at(60)) + 365 * DAY) });
+    expect(entries[0]).toMatchObject({ kind: "purchase", amount: 5_000, reference: paymentId, expiresAt: new Date(Date.parse(at(60)) + 365 * DAY_MS) });
     expect(await prisma.billingOneTimePayment.findMany({ where: { tenantId } })).toMatchObject([{ providerPaymentId: paymentId, amountMinor: 4_500, status: "succeeded", productId: "prod_credits_5k" }]);
     expect(await prisma.billingPaymentEvent.count({ where: { providerEventId: d.id } })).toBe(1);
   });

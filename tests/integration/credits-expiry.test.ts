@@ -12,8 +12,8 @@ import type { JobDefinition } from "@/server/domain/jobs";
 import { expireCredits, expireCreditsJob, expireReference } from "@/server/domain/usage/credit-expiry";
 import { consumeCredits } from "@/server/domain/usage/credits";
 import { planTenant, runCronJob } from "../helpers/usage-jobs";
+import { HOUR_MS } from "@/lib/time";
 
-const HOUR = 60 * 60_000;
 const T = new Date(Date.UTC(2026, 4, 10, 12));
 const at = (ms: number) => new Date(T.getTime() + ms);
 
@@ -35,8 +35,8 @@ describe("expireCredits", () => {
     const partlyUsed = await lot(tenantId, "purchase", 1_000, T);
     await draw(partlyUsed, "consume", -300);
     await draw(partlyUsed, "refund", -100);
-    const grant = await lot(tenantId, "grant", 50, at(-HOUR));
-    const usedUp = await lot(tenantId, "purchase", 200, at(-HOUR));
+    const grant = await lot(tenantId, "grant", 50, at(-HOUR_MS));
+    const usedUp = await lot(tenantId, "purchase", 200, at(-HOUR_MS));
     await draw(usedUp, "consume", -200);
     const notYet = await lot(tenantId, "purchase", 500, at(1));
     await draw(notYet, "consume", -20);
@@ -54,7 +54,7 @@ describe("expireCredits", () => {
 
     // A rerun expires nothing again; an hour later the next lot is due.
     expect(await expireCredits(prisma, { now: T })).toEqual({ lots: 0, credits: 0 });
-    expect(await expireCredits(prisma, { now: at(HOUR) })).toEqual({ lots: 1, credits: 480 });
+    expect(await expireCredits(prisma, { now: at(HOUR_MS) })).toEqual({ lots: 1, credits: 480 });
     expect((await expiresOf(tenantId)).map((e) => [e.lotId, e.amount])).toEqual([
       [partlyUsed.id, -600],
       [notYet.id, -480],
@@ -65,7 +65,7 @@ describe("expireCredits", () => {
 
   it("writes one entry per lot with concurrent runners", async () => {
     const tenantId = await planTenant("business");
-    const lots = await Promise.all(Array.from({ length: 8 }, (_, i) => lot(tenantId, i % 2 ? "grant" : "purchase", 100 + i, at(-i * HOUR))));
+    const lots = await Promise.all(Array.from({ length: 8 }, (_, i) => lot(tenantId, i % 2 ? "grant" : "purchase", 100 + i, at(-i * HOUR_MS))));
     const results = await Promise.all(Array.from({ length: 4 }, () => expireCredits(prisma, { now: T })));
     expect(results.reduce((n, r) => n + r.lots, 0)).toBe(8);
     const entries = await expiresOf(tenantId);

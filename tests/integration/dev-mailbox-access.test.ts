@@ -12,9 +12,9 @@ import { findMailboxMessage, listMailbox, mailboxMode, resolveMailboxAccess, typ
 import { createMailboxPass, MAILBOX_PASS_COOKIE, MAILBOX_PASS_TTL_MS, mailboxPassFrom } from "@/server/domain/dev-mailbox/pass";
 import { markEmailVerified, signUpAndSignIn, TEST_PASSWORD, uniqueEmail } from "../helpers/auth";
 import { drainJobs } from "../helpers/jobs";
+import { MINUTE_MS } from "@/lib/time";
 
 const SECRET = process.env.BETTER_AUTH_SECRET!;
-const MINUTE = 60_000;
 // Several real sign-ups (password hashing) and job runs per test: slow on a loaded machine.
 const SLOW = { timeout: 60_000 };
 
@@ -95,7 +95,7 @@ describe("playground mailbox (own mail only)", SLOW, () => {
   it("gives a signed-in but unverified account only its mail since the account was created", async () => {
     const email = uniqueEmail("unverified");
     const earlier = await prisma.devMailboxMessage.create({
-      data: { to: email, from: "x@example.com", subject: "Sent before the account existed", html: "", text: "", createdAt: new Date(Date.now() - 10 * MINUTE) },
+      data: { to: email, from: "x@example.com", subject: "Sent before the account existed", html: "", text: "", createdAt: new Date(Date.now() - 10 * MINUTE_MS) },
     });
     await signUpThroughHttp(email);
     const user = await prisma.user.findUniqueOrThrow({ where: { email } });
@@ -133,7 +133,7 @@ describe("the sign-up pass", SLOW, () => {
     const other = await member();
     const email = uniqueEmail("visitor");
     const beforeSignUp = await prisma.devMailboxMessage.create({
-      data: { to: email, from: "x@example.com", subject: "You have been invited to a workspace", html: "", text: "", createdAt: new Date(Date.now() - MINUTE) },
+      data: { to: email, from: "x@example.com", subject: "You have been invited to a workspace", html: "", text: "", createdAt: new Date(Date.now() - MINUTE_MS) },
     });
     const { pass } = await signUpThroughHttp(email);
     const access = await accessOf({ passCookie: pass });
@@ -168,8 +168,8 @@ describe("the sign-up pass", SLOW, () => {
   it("expires", async () => {
     const email = uniqueEmail("expires");
     const { pass } = await signUpThroughHttp(email);
-    expect((await accessOf({ passCookie: pass, now: new Date(Date.now() + MAILBOX_PASS_TTL_MS - MINUTE) })).kind).toBe("own");
-    expect(await accessOf({ passCookie: pass, now: new Date(Date.now() + MAILBOX_PASS_TTL_MS + MINUTE) })).toEqual({ kind: "signedOut" });
+    expect((await accessOf({ passCookie: pass, now: new Date(Date.now() + MAILBOX_PASS_TTL_MS - MINUTE_MS) })).kind).toBe("own");
+    expect(await accessOf({ passCookie: pass, now: new Date(Date.now() + MAILBOX_PASS_TTL_MS + MINUTE_MS) })).toEqual({ kind: "signedOut" });
   });
 
   it("is refused when tampered with or signed with another secret", async () => {

@@ -8,6 +8,7 @@ import { allPermissions, builtInRoles, rolePermissions } from "@/server/domain/r
 import { callerFor, signUpAndSignIn, type SignedInUser } from "../helpers/auth";
 import { addBareMember, joinTenant, setPlan } from "../helpers/tenancy";
 import { expectTRPCError } from "../helpers/trpc-errors";
+import { DAY_MS } from "@/lib/time";
 
 let owner: SignedInUser;
 let other: SignedInUser;
@@ -175,9 +176,9 @@ describe("iamRoles.delete", () => {
   it("is refused while a pending, unexpired invitation offers the role", async () => {
     const role = await owner.caller.iamRoles.create({ name: "Invited role", permissions: [] });
     const base = { tenantId: owner.tenantId, role: role.key, inviterId: owner.userId };
-    const pending = await prisma.tenantInvitation.create({ data: { ...base, email: "a@example.com", expiresAt: new Date(Date.now() + 86_400_000) } });
+    const pending = await prisma.tenantInvitation.create({ data: { ...base, email: "a@example.com", expiresAt: new Date(Date.now() + DAY_MS) } });
     await prisma.tenantInvitation.create({ data: { ...base, email: "b@example.com", expiresAt: new Date(Date.now() - 1000) } });
-    await prisma.tenantInvitation.create({ data: { ...base, email: "c@example.com", status: "revoked", expiresAt: new Date(Date.now() + 86_400_000) } });
+    await prisma.tenantInvitation.create({ data: { ...base, email: "c@example.com", status: "revoked", expiresAt: new Date(Date.now() + DAY_MS) } });
     const error = await expectTRPCError(owner.caller.iamRoles.delete({ roleId: role.id }), "CONFLICT");
     expect(error.message).toMatch(/1 pending invitation offers/);
     await prisma.tenantInvitation.update({ where: { id: pending.id }, data: { status: "revoked" } });

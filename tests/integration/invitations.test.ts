@@ -26,8 +26,7 @@ import { addBareMember, joinTenant, setPlan } from "../helpers/tenancy";
 import { callProcedure } from "../helpers/procedures";
 import { expectTRPCError, httpStatusOf } from "../helpers/trpc-errors";
 import { drainJobs } from "../helpers/jobs";
-
-const DAY_MS = 24 * 60 * 60 * 1000;
+import { DAY_MS } from "@/lib/time";
 
 let owner: SignedInUser; // owner of `tenantId`, on the business plan so seats never get in the way
 let tenantId: string;

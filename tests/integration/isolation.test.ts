@@ -20,6 +20,7 @@ import { callProcedure, listProcedures, type ProcedureInfo } from "../helpers/pr
 import { addBareMember, setPlan } from "../helpers/tenancy";
 import { errorShapeOf } from "../helpers/trpc-errors";
 import { idLikePaths, sampleInput } from "../helpers/zod-inputs";
+import { DAY_MS } from "@/lib/time";
 
 const tag = randomBytes(4).toString("hex");
 
@@ -55,7 +56,7 @@ async function populate(owner: SignedInUser, label: string): Promise<TenantObjec
       email: `${label.toLowerCase()}-invitee-${tag}@example.com`,
       role: role.key,
       inviterId: owner.userId,
-      expiresAt: new Date(Date.now() + 7 * 86_400_000),
+      expiresAt: new Date(Date.now() + 7 * DAY_MS),
     },
   });
   // A soft-deleted project too: hidden rows must stay hidden across tenants as well.

@@ -10,6 +10,7 @@ import { prisma } from "@/server/db/client";
 import { JOBS_PAGE_MAX, LAST_ERROR_PREVIEW, jobStats, listJobs } from "@/server/domain/jobs/admin";
 import { anonymousCaller, signUpAndSignIn, type SignedInUser } from "../helpers/auth";
 import { expectTRPCError } from "../helpers/trpc-errors";
+import { MINUTE_MS, HOUR_MS } from "@/lib/time";
 
 let staff: SignedInUser;
 let customer: SignedInUser;
@@ -22,7 +23,6 @@ async function makeStaff(user: SignedInUser, twoFactor: boolean) {
   await prisma.user.update({ where: { id: user.userId }, data: { twoFactorEnabled: twoFactor } });
 }
 
-const MINUTE = 60_000;
 let seq = 0;
 
 /** A jobs row as the runner would leave it; createdAt strictly increasing so the order is known. */
@@ -114,7 +114,7 @@ describe("admin.jobs.list", () => {
     const rows = Array.from({ length: JOBS_PAGE_MAX + 5 }, (_, i) => ({
       name: "bulk.job",
       status: "succeeded" as const,
-      createdAt: new Date(Date.UTC(2025, 0, 1) + i * MINUTE),
+      createdAt: new Date(Date.UTC(2025, 0, 1) + i * MINUTE_MS),
     }));
     await prisma.job.createMany({ data: rows });
     const list = staff.caller.admin.jobs.list;
@@ -169,9 +169,9 @@ describe("admin.jobs.retry", () => {
       status: "failed",
       attempts: 5,
       maxAttempts: 5,
-      runAt: new Date(Date.now() - 60 * MINUTE),
+      runAt: new Date(Date.now() - 60 * MINUTE_MS),
       lastError: "Resend API error 503",
-      finishedAt: new Date(Date.now() - 59 * MINUTE),
+      finishedAt: new Date(Date.now() - 59 * MINUTE_MS),
       lockedBy: "worker-1",
     });
     const before = Date.now();
@@ -221,7 +221,7 @@ describe("admin.jobs.retry", () => {
 describe("admin.jobs.cancel", () => {
   it("cancels queued and retrying jobs, with an audit row each", async () => {
     for (const status of ["queued", "retrying"] as const) {
-      const j = await job({ status, attempts: status === "retrying" ? 2 : 0, runAt: new Date(Date.now() + 10 * MINUTE) });
+      const j = await job({ status, attempts: status === "retrying" ? 2 : 0, runAt: new Date(Date.now() + 10 * MINUTE_MS) });
       expect(await staff.caller.admin.jobs.cancel({ id: j.id })).toEqual({ id: j.id, status: "canceled" });
       const after = await prisma.job.findUniqueOrThrow({ where: { id: j.id } });
       expect(after.status).toBe("canceled");
@@ -257,7 +257,7 @@ describe("admin.jobs.stats and /api/health", () => {
     const now = Date.now();
     await job({ status: "queued", runAt: new Date(now - 90_000) }); // due 90 s ago: the oldest waiting
     await job({ status: "queued", runAt: new Date(now - 10_000) });
-    await job({ status: "queued", runAt: new Date(now + 3600_000) }); // scheduled later: not waiting
+    await job({ status: "queued", runAt: new Date(now + HOUR_MS) }); // scheduled later: not waiting
     await job({ status: "failed" });
     await job({ status: "failed" });
     await job({ status: "retrying", runAt: new Date(now - 600_000) }); // backing off: not "queued"

@@ -8,8 +8,8 @@ import { prisma } from "@/server/db/client";
 import type { JobDefinition } from "@/server/domain/jobs";
 import { purgeSentOutboxData, purgeSentOutboxDataJob } from "@/server/domain/notifications/purge";
 import { runCronJob } from "../helpers/usage-jobs";
+import { DAY_MS, HOUR_MS } from "@/lib/time";
 
-const DAY = 24 * 60 * 60 * 1000;
 const now = new Date("2031-05-10T12:00:00Z");
 
 async function outboxRow(status: string, at: Date, sentAt: Date | null) {
@@ -31,11 +31,11 @@ async function outboxRow(status: string, at: Date, sentAt: Date | null) {
 
 describe("purgeSentOutboxData", () => {
   it("empties data of messages sent or skipped over a day ago, and nothing else", async () => {
-    const oldSent = await outboxRow("sent", new Date(now.getTime() - 3 * DAY), new Date(now.getTime() - 2 * DAY));
-    const oldSkipped = await outboxRow("skipped", new Date(now.getTime() - 2 * DAY), null);
-    const recentSent = await outboxRow("sent", new Date(now.getTime() - 2 * 60 * 60 * 1000), new Date(now.getTime() - 60 * 60 * 1000));
-    const oldFailed = await outboxRow("failed", new Date(now.getTime() - 5 * DAY), null);
-    const oldPending = await outboxRow("pending", new Date(now.getTime() - 5 * DAY), null);
+    const oldSent = await outboxRow("sent", new Date(now.getTime() - 3 * DAY_MS), new Date(now.getTime() - 2 * DAY_MS));
+    const oldSkipped = await outboxRow("skipped", new Date(now.getTime() - 2 * DAY_MS), null);
+    const recentSent = await outboxRow("sent", new Date(now.getTime() - 2 * HOUR_MS), new Date(now.getTime() - HOUR_MS));
+    const oldFailed = await outboxRow("failed", new Date(now.getTime() - 5 * DAY_MS), null);
+    const oldPending = await outboxRow("pending", new Date(now.getTime() - 5 * DAY_MS), null);
 
     expect(await purgeSentOutboxData(prisma, now)).toBe(2);
     const data = async (id: string) => (await prisma.notificationOutbox.findUniqueOrThrow({ where: { id } })).data;
@@ -48,7 +48,7 @@ describe("purgeSentOutboxData", () => {
   });
 
   it("runs as a daily cron job through the job runner", async () => {
-    const old = await outboxRow("sent", new Date(Date.now() - 3 * DAY), new Date(Date.now() - 2 * DAY));
+    const old = await outboxRow("sent", new Date(Date.now() - 3 * DAY_MS), new Date(Date.now() - 2 * DAY_MS));
     const results = await runCronJob(purgeSentOutboxDataJob as JobDefinition<unknown>);
     expect(results).toHaveLength(1);
     expect((await prisma.notificationOutbox.findUniqueOrThrow({ where: { id: old.id } })).data).toEqual({});

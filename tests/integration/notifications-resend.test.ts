@@ -6,6 +6,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { DAY_MS, HOUR_MS } from "@/lib/time";
 
 interface Captured {
   url: string;
@@ -100,7 +101,7 @@ describe("notifications over Resend (real SDK, local fake API)", () => {
     expect(await app.prisma.job.findUniqueOrThrow({ where: { idempotencyKey: id } })).toMatchObject({ status: "retrying", attempts: 1 });
 
     // After the backoff the runner tries again, with the same key.
-    const later = new Date(Date.now() + 60 * 60_000);
+    const later = new Date(Date.now() + HOUR_MS);
     const [second] = await app.drainJobs(app.prisma, { now: later });
     expect(second).toMatchObject({ status: "succeeded", attempt: 2 });
     expect(requests.map((r) => r.headers["idempotency-key"])).toEqual([id, id]);
@@ -111,7 +112,7 @@ describe("notifications over Resend (real SDK, local fake API)", () => {
     const { messages } = await welcome("refused@example.com", "resend-4xx");
     const id = messages[0]!.id;
     replies = [{ status: 422, body: { statusCode: 422, name: "validation_error", message: "Invalid `to` field." } }];
-    const runs = await app.drainJobs(app.prisma, { now: new Date(Date.now() + 24 * 60 * 60_000) });
+    const runs = await app.drainJobs(app.prisma, { now: new Date(Date.now() + DAY_MS) });
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ status: "failed", attempt: 1 });
     expect(await app.prisma.notificationOutbox.findUniqueOrThrow({ where: { id } })).toMatchObject({

@@ -11,6 +11,7 @@ import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { DAY_MS } from "@/lib/time";
 
 // src/env.ts parses process.env when first imported: fix the webhook secret and make sure the
 // simulator's product ids (sim_*) are in use before any app module loads.
@@ -134,8 +135,8 @@ describe("checkout -> payment -> signed webhooks over HTTP -> billing", () => {
     // One month ahead (from the subscription's start, with calendar months).
     const nextBilling = new Date(subscription!.data.next_billing_date as string);
     expect(record.periodEnd).toEqual(nextBilling);
-    expect(nextBilling.getTime() - Date.now()).toBeGreaterThan(27 * 24 * 3_600_000);
-    expect(nextBilling.getTime() - Date.now()).toBeLessThan(32 * 24 * 3_600_000);
+    expect(nextBilling.getTime() - Date.now()).toBeGreaterThan(27 * DAY_MS);
+    expect(nextBilling.getTime() - Date.now()).toBeLessThan(32 * DAY_MS);
     // Every delivery was signed with a fresh timestamp and reached the endpoint once.
     expect(received).toHaveLength(2);
     expect(new Set(received.map((r) => r.webhookId)).size).toBe(2);
@@ -380,7 +381,7 @@ describe("checkout sessions", () => {
       returnUrl: `${appUrl}/settings/billing`,
       metadata: { tenantId: tenant.tenantId },
     });
-    await expect(completeCheckout({ ...ctx, now: later(24 * 3_600_000 + 1) }, old.sessionId, "pay")).rejects.toMatchObject({ code: "session_expired" });
+    await expect(completeCheckout({ ...ctx, now: later(DAY_MS + 1) }, old.sessionId, "pay")).rejects.toMatchObject({ code: "session_expired" });
     await expect(completeCheckout(ctx, "cks_unknown", "pay")).rejects.toMatchObject({ code: "not_found" });
   });
 
@@ -435,7 +436,7 @@ describe("checkout sessions", () => {
     expect(await findObject(prisma, "payment", paid.paymentId)).toMatchObject({ total_amount: 0, status: "succeeded" });
     expect(await findObject(prisma, "subscription", paid.subscriptionId!)).toMatchObject({
       trial_period_days: 14,
-      next_billing_date: new Date(now.getTime() + 14 * 24 * 3_600_000).toISOString(),
+      next_billing_date: new Date(now.getTime() + 14 * DAY_MS).toISOString(),
     });
   });
 
@@ -530,7 +531,7 @@ describe("hosted pages' data and portal operations", () => {
       total: 3_000,
       email: `${tenant.slug}@example.com`,
     });
-    expect(await getCheckoutView(prisma, session.sessionId, later(24 * 3_600_000))).toMatchObject({ state: "expired" });
+    expect(await getCheckoutView(prisma, session.sessionId, later(DAY_MS))).toMatchObject({ state: "expired" });
     await completeCheckout(ctx, session.sessionId, "pay");
     expect(await getCheckoutView(prisma, session.sessionId)).toMatchObject({ state: "completed" });
     expect(await getCheckoutView(prisma, "cks_unknown")).toBeNull();

@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "@/server/db/client";
 import { enforceRateLimit, hitRateLimit, purgeRateLimitBuckets, RATE_LIMIT_RULES } from "@/server/domain/rate-limit/rate-limit";
+import { HOUR_MS } from "@/lib/time";
 
 const rule = { windowMs: 60_000, max: 3 };
 const t0 = new Date("2026-11-26T10:00:00Z");
@@ -49,8 +50,8 @@ describe("enforceRateLimit", () => {
 describe("purgeRateLimitBuckets", () => {
   it("deletes buckets untouched for a day and keeps recent ones", async () => {
     await hitRateLimit(prisma, "test:old", rule, t0);
-    await hitRateLimit(prisma, "test:recent", rule, later(23 * 60 * 60 * 1000));
-    expect(await purgeRateLimitBuckets(prisma, later(25 * 60 * 60 * 1000))).toBeGreaterThanOrEqual(1);
+    await hitRateLimit(prisma, "test:recent", rule, later(23 * HOUR_MS));
+    expect(await purgeRateLimitBuckets(prisma, later(25 * HOUR_MS))).toBeGreaterThanOrEqual(1);
     const keys = (await prisma.rateLimitBucket.findMany({ select: { key: true } })).map((b) => b.key);
     expect(keys).not.toContain("test:old");
     expect(keys).toContain("test:recent");

@@ -12,8 +12,7 @@ import { provisionPersonalTenant } from "@/server/domain/tenancy/provision-tenan
 import { anonymousCaller, callerFor, cookieHeaderFrom, markEmailVerified, signIn, signUp, TEST_PASSWORD, uniqueEmail } from "../helpers/auth";
 import { expectTRPCError } from "../helpers/trpc-errors";
 import { drainJobs } from "../helpers/jobs";
-
-const DAY_MS = 24 * 60 * 60 * 1000;
+import { DAY_MS } from "@/lib/time";
 
 /** The verification link in the newest email to `to`, as a user would click it. */
 async function verificationLinkFor(to: string): Promise<string> {

@@ -4,6 +4,7 @@
  * workspace lifecycle procedures are refused; tenants.current tells the UI.
  */
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import { DAY_MS } from "@/lib/time";
 
 // src/env.ts parses process.env when first imported: set the mode before any app module loads
 // (vi.hoisted runs before the imports below; tests/setup/per-file-db.ts has already run).
@@ -107,7 +108,7 @@ describe("single-tenant mode", () => {
     // The early check the sign-up path can run before creating the user; invited addresses pass.
     await expect(assertSignUpSeatAvailable(prisma, { email: "someone@example.com" })).rejects.toMatchObject({ code: "LIMIT_REACHED" });
     await prisma.tenantInvitation.create({
-      data: { tenantId: first.tenantId, email: "invited@example.com", role: "guest", memberType: "guest", inviterId: first.userId, expiresAt: new Date(Date.now() + 86_400_000) },
+      data: { tenantId: first.tenantId, email: "invited@example.com", role: "guest", memberType: "guest", inviterId: first.userId, expiresAt: new Date(Date.now() + DAY_MS) },
     });
     await expect(assertSignUpSeatAvailable(prisma, { email: "Invited@example.com" })).resolves.toBeUndefined();
   });

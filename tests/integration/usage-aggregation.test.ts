@@ -10,8 +10,8 @@ import { prisma } from "@/server/db/client";
 import { aggregateUsage, aggregateUsageJob, USAGE_LATE_MS, USAGE_SETTLE_MS } from "@/server/domain/usage/aggregate";
 import type { JobDefinition } from "@/server/domain/jobs";
 import { addUsageEvents, planTenant, runCronJob } from "../helpers/usage-jobs";
+import { MINUTE_MS } from "@/lib/time";
 
-const MINUTE = 60_000;
 const DEC_START = new Date(Date.UTC(2025, 11, 1));
 const JAN_START = new Date(Date.UTC(2026, 0, 1));
 const FEB_START = new Date(Date.UTC(2026, 1, 1));
@@ -34,16 +34,16 @@ describe("aggregateUsage", () => {
       { occurredAt: JAN_START, units: 7 }, // first millisecond of January
       { occurredAt: at(FEB_START, -1), units: 3 }, // last millisecond of January
       { occurredAt: FEB_START, units: 5 }, // first millisecond of February
-      { occurredAt: at(JAN_START, 10 * MINUTE), units: 2, metric: "ai_credits" },
+      { occurredAt: at(JAN_START, 10 * MINUTE_MS), units: 2, metric: "ai_credits" },
     ]);
 
     // 00:30 on 1 January: January so far, December closed through its end.
-    const early = await aggregateUsage(prisma, { now: at(JAN_START, 30 * MINUTE) });
-    expect(early).toMatchObject({ periodStart: JAN_START, aggregatedThrough: at(JAN_START, 29 * MINUTE), closed: { periodStart: DEC_START } });
+    const early = await aggregateUsage(prisma, { now: at(JAN_START, 30 * MINUTE_MS) });
+    expect(early).toMatchObject({ periodStart: JAN_START, aggregatedThrough: at(JAN_START, 29 * MINUTE_MS), closed: { periodStart: DEC_START } });
     expect(await aggregatesOf(tenantId)).toMatchObject([
       { metric: "api_calls", periodStart: DEC_START, periodEnd: JAN_START, units: 11n, aggregatedThrough: JAN_START },
       { metric: "ai_credits", periodStart: JAN_START, periodEnd: FEB_START, units: 2n },
-      { metric: "api_calls", periodStart: JAN_START, periodEnd: FEB_START, units: 7n, aggregatedThrough: at(JAN_START, 29 * MINUTE) },
+      { metric: "api_calls", periodStart: JAN_START, periodEnd: FEB_START, units: 7n, aggregatedThrough: at(JAN_START, 29 * MINUTE_MS) },
     ]);
 
     // 30 s into February: still inside the settle margin, so January runs on without its last millisecond.
@@ -53,7 +53,7 @@ describe("aggregateUsage", () => {
     expect(await unitsOf(tenantId, FEB_START)).toBeNull();
 
     // Five minutes in: January closed through its end (both of its events), February started.
-    const now = at(FEB_START, 5 * MINUTE);
+    const now = at(FEB_START, 5 * MINUTE_MS);
     expect(await aggregateUsage(prisma, { now })).toMatchObject({ periodStart: FEB_START, closed: { periodStart: JAN_START } });
     const closed = await aggregatesOf(tenantId);
     expect(closed.filter((r) => r.metric === "api_calls")).toMatchObject([
@@ -71,21 +71,21 @@ describe("aggregateUsage", () => {
 
   it("counts an event that committed after a run at the next run, and late events of the closed month for an hour", async () => {
     const tenantId = await planTenant("pro");
-    await addUsageEvents(tenantId, [{ occurredAt: at(FEB_START, MINUTE), units: 4 }]);
-    await aggregateUsage(prisma, { now: at(FEB_START, 10 * MINUTE) });
+    await addUsageEvents(tenantId, [{ occurredAt: at(FEB_START, MINUTE_MS), units: 4 }]);
+    await aggregateUsage(prisma, { now: at(FEB_START, 10 * MINUTE_MS) });
     expect(await unitsOf(tenantId, FEB_START)).toBe(4n);
 
     // Stamped before the last run's aggregatedThrough but committed after it: the next run counts it.
     await addUsageEvents(tenantId, [
-      { occurredAt: at(FEB_START, 8 * MINUTE), units: 6 },
-      { occurredAt: at(FEB_START, -10 * MINUTE), units: 9 }, // a late event of January
+      { occurredAt: at(FEB_START, 8 * MINUTE_MS), units: 6 },
+      { occurredAt: at(FEB_START, -10 * MINUTE_MS), units: 9 }, // a late event of January
     ]);
-    await aggregateUsage(prisma, { now: at(FEB_START, 40 * MINUTE) });
+    await aggregateUsage(prisma, { now: at(FEB_START, 40 * MINUTE_MS) });
     expect(await unitsOf(tenantId, FEB_START)).toBe(10n);
     expect(await unitsOf(tenantId, JAN_START)).toBe(9n);
 
     // After the late-event window January is final: the runs leave it alone.
-    await addUsageEvents(tenantId, [{ occurredAt: at(FEB_START, -MINUTE), units: 100 }]);
+    await addUsageEvents(tenantId, [{ occurredAt: at(FEB_START, -MINUTE_MS), units: 100 }]);
     const final = await aggregateUsage(prisma, { now: at(FEB_START, USAGE_SETTLE_MS + USAGE_LATE_MS) });
     expect(final.closed).toBeNull();
     expect(await unitsOf(tenantId, JAN_START)).toBe(9n);
@@ -96,10 +96,10 @@ describe("aggregateUsage", () => {
     for (const [i, tenantId] of tenants.entries()) {
       await addUsageEvents(
         tenantId,
-        Array.from({ length: 30 }, (_, j) => ({ occurredAt: at(FEB_START, j * MINUTE), units: i + 1, metric: j % 2 ? ("api_calls" as const) : ("storage_mb" as const) })),
+        Array.from({ length: 30 }, (_, j) => ({ occurredAt: at(FEB_START, j * MINUTE_MS), units: i + 1, metric: j % 2 ? ("api_calls" as const) : ("storage_mb" as const) })),
       );
     }
-    const now = at(FEB_START, 20 * MINUTE); // counts j < 19: 10 api_calls and 9 storage_mb events each
+    const now = at(FEB_START, 20 * MINUTE_MS); // counts j < 19: 10 api_calls and 9 storage_mb events each
     await Promise.all(Array.from({ length: 4 }, () => aggregateUsage(prisma, { now })));
     for (const [i, tenantId] of tenants.entries()) {
       expect(await unitsOf(tenantId, FEB_START, "storage_mb")).toBe(BigInt(10 * (i + 1)));
@@ -107,7 +107,7 @@ describe("aggregateUsage", () => {
     }
 
     // A run that started earlier (older now) finishing after a newer one changes nothing.
-    const later = at(FEB_START, 31 * MINUTE);
+    const later = at(FEB_START, 31 * MINUTE_MS);
     await aggregateUsage(prisma, { now: later });
     const newest = await aggregatesOf(tenants[0]!);
     await aggregateUsage(prisma, { now });
@@ -123,7 +123,7 @@ describe("usage.aggregate", () => {
   it("runs every 5 minutes on the real clock", async () => {
     expect(aggregateUsageJob.cron).toBe("*/5 * * * *");
     const tenantId = await planTenant("starter");
-    const occurredAt = new Date(Date.now() - 2 * MINUTE);
+    const occurredAt = new Date(Date.now() - 2 * MINUTE_MS);
     await addUsageEvents(tenantId, [{ occurredAt, units: 42 }]);
     const runs = await runCronJob(aggregateUsageJob as JobDefinition<unknown>);
     expect(runs).toMatchObject([{ status: "succeeded" }]);

@@ -9,10 +9,10 @@ import type { CreditLedgerKind } from "@/generated/prisma/client";
 import { prisma } from "@/server/db/client";
 import { availableCredits, consumeCredits, creditBalance, creditLots } from "@/server/domain/usage/credits";
 import { signUpAndSignIn, type SignedInUser } from "../helpers/auth";
+import { DAY_MS } from "@/lib/time";
 
-const DAY = 24 * 60 * 60 * 1000;
 const now = new Date("2031-06-15T12:00:00Z");
-const inDays = (days: number) => new Date(now.getTime() + days * DAY);
+const inDays = (days: number) => new Date(now.getTime() + days * DAY_MS);
 
 let user: SignedInUser;
 beforeAll(async () => {

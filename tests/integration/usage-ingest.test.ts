@@ -12,6 +12,7 @@ import { recordUsage, recordUsageBatch } from "@/server/domain/usage/record-usag
 import { signUpAndSignIn, type SignedInUser } from "../helpers/auth";
 import { joinTenant, setPlan } from "../helpers/tenancy";
 import { expectTRPCError } from "../helpers/trpc-errors";
+import { HOUR_MS } from "@/lib/time";
 
 let owner: SignedInUser;
 
@@ -124,7 +125,7 @@ describe("usage.ingestBatch", () => {
         { metric: "api_calls", units: 1, idempotencyKey: key("ok") },
         { metric: "api_calls", units: 1, idempotencyKey: key("project"), projectId: randomUUID() },
         { metric: "api_calls", units: 9, idempotencyKey: reused },
-        { metric: "api_calls", units: 1, idempotencyKey: key("old"), occurredAt: new Date(Date.now() - 2 * 60 * 60_000) },
+        { metric: "api_calls", units: 1, idempotencyKey: key("old"), occurredAt: new Date(Date.now() - 2 * HOUR_MS) },
       ],
     });
     expect(result.results.map((r) => (r.status === "refused" ? r.reason : r.status))).toEqual([

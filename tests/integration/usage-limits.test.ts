@@ -15,8 +15,8 @@ import { recordUsage } from "@/server/domain/usage/record-usage";
 import { signUpAndSignIn, type SignedInUser } from "../helpers/auth";
 import { setPlan } from "../helpers/tenancy";
 import { errorShapeOf, expectTRPCError } from "../helpers/trpc-errors";
+import { DAY_MS } from "@/lib/time";
 
-const DAY = 24 * 60 * 60 * 1000;
 let owner: SignedInUser;
 
 beforeEach(async () => {
@@ -33,7 +33,7 @@ async function usedThisPeriod(tenantId: string, metric: UsageMetric, units: numb
 
 async function purchase(tenantId: string, credits: number, expiresInDays: number) {
   return prisma.tenantCreditLedger.create({
-    data: { tenantId, kind: "purchase", amount: credits, expiresAt: new Date(Date.now() + expiresInDays * DAY), reference: `pay_${randomUUID()}` },
+    data: { tenantId, kind: "purchase", amount: credits, expiresAt: new Date(Date.now() + expiresInDays * DAY_MS), reference: `pay_${randomUUID()}` },
   });
 }
 

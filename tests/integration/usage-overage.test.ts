@@ -14,8 +14,8 @@ import { periodFinalAt } from "@/server/domain/usage/aggregate";
 import type { UsageMetric } from "@/server/domain/usage/metrics";
 import type { PlanId } from "@/server/domain/plans/plans";
 import { addUsageEvents, planTenant, runCronJob } from "../helpers/usage-jobs";
+import { MINUTE_MS } from "@/lib/time";
 
-const MINUTE = 60_000;
 const JAN_START = new Date(Date.UTC(2026, 0, 1));
 const FEB_START = new Date(Date.UTC(2026, 1, 1));
 const JAN = { start: JAN_START, end: FEB_START };
@@ -25,7 +25,7 @@ const at = (base: Date, ms: number) => new Date(base.getTime() + ms);
 async function tenantUsing(plan: PlanId, units: number, metric: UsageMetric = "api_calls") {
   const tenantId = await planTenant(plan);
   const events = [];
-  for (let left = units, i = 0; left > 0; left -= 1_000, i++) events.push({ occurredAt: at(JAN_START, i * 7 * MINUTE), units: Math.min(1_000, left), metric });
+  for (let left = units, i = 0; left > 0; left -= 1_000, i++) events.push({ occurredAt: at(JAN_START, i * 7 * MINUTE_MS), units: Math.min(1_000, left), metric });
   await addUsageEvents(tenantId, events);
   return tenantId;
 }
@@ -60,7 +60,7 @@ describe("computeOverageFees", () => {
     await addUsageEvents(pro, [{ occurredAt: FEB_START, units: 9_000 }]);
 
     // Not final yet: late events may still arrive.
-    for (const now of [at(FEB_START, 30 * MINUTE), at(periodFinalAt(JAN), -1)]) {
+    for (const now of [at(FEB_START, 30 * MINUTE_MS), at(periodFinalAt(JAN), -1)]) {
       expect(await computeOverageFees(prisma, { now })).toEqual({ periodStart: JAN_START, final: false, created: 0 });
     }
     expect(await prisma.usageOverageFee.count()).toBe(0);
@@ -92,7 +92,7 @@ describe("computeOverageFees", () => {
     // Reruns, concurrent runs and a later plan change leave the fees as they are.
     const before = await prisma.usageOverageFee.findMany({ orderBy: { id: "asc" } });
     await setPlan(pro, "business");
-    const runs = await Promise.all([1, 2, 3].map((d) => computeOverageFees(prisma, { now: at(now, d * 24 * 60 * MINUTE) })));
+    const runs = await Promise.all([1, 2, 3].map((d) => computeOverageFees(prisma, { now: at(now, d * 24 * 60 * MINUTE_MS) })));
     expect(runs.map((r) => r.created)).toEqual([0, 0, 0]);
     expect(await prisma.usageOverageFee.findMany({ orderBy: { id: "asc" } })).toEqual(before);
   });

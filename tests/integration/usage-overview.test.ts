@@ -11,6 +11,7 @@ import { usagePeriod } from "@/server/domain/usage/metrics";
 import { signUpAndSignIn, type SignedInUser } from "../helpers/auth";
 import { joinTenant, type TenantMemberFixture } from "../helpers/tenancy";
 import { expectTRPCError } from "../helpers/trpc-errors";
+import { DAY_MS } from "@/lib/time";
 
 let owner: SignedInUser;
 let guest: TenantMemberFixture;
@@ -25,7 +26,7 @@ beforeAll(async () => {
   alpha = await owner.caller.projects.create({ name: "Alpha" });
   beta = await owner.caller.projects.create({ name: "Beta" });
   await prisma.tenantCreditLedger.create({
-    data: { tenantId: owner.tenantId, kind: "purchase", amount: 1_000, expiresAt: new Date(Date.now() + 200 * 86_400_000), reference: `pay_${randomUUID()}` },
+    data: { tenantId: owner.tenantId, kind: "purchase", amount: 1_000, expiresAt: new Date(Date.now() + 200 * DAY_MS), reference: `pay_${randomUUID()}` },
   });
 
   await guest.caller.projects.runAnalysis({ id: alpha.id, requestId: "guest-1" });

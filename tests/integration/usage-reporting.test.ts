@@ -25,8 +25,8 @@ import { usageEventObjectId } from "@/server/providers/payments/simulator/object
 import { PaymentProviderError, USAGE_MAX_AGE_MS, type PaymentProvider, type UsageEvent } from "@/server/providers/payments/types";
 import { drainJobs } from "../helpers/jobs";
 import { addUsageEvents, planTenant, runCronJob } from "../helpers/usage-jobs";
+import { MINUTE_MS } from "@/lib/time";
 
-const MINUTE = 60_000;
 const simulator = createSimulatorPaymentProvider({ db: prisma, appUrl: "http://localhost:3000" });
 
 /** A tenant on `plan` with a customer at the simulator (unless `customer` says otherwise). */
@@ -67,11 +67,11 @@ describe("meterTimestamp", () => {
     const now = new Date();
     const ago = (ms: number) => new Date(now.getTime() - ms);
     expect(meterTimestamp(ago(0), now)).toEqual(now);
-    expect(meterTimestamp(ago(10 * MINUTE), now)).toEqual(ago(10 * MINUTE));
+    expect(meterTimestamp(ago(10 * MINUTE_MS), now)).toEqual(ago(10 * MINUTE_MS));
     expect(meterTimestamp(ago(USAGE_MAX_AGE_MS - REPORT_TIMESTAMP_MARGIN_MS), now)).toEqual(ago(USAGE_MAX_AGE_MS - REPORT_TIMESTAMP_MARGIN_MS));
     expect(meterTimestamp(ago(USAGE_MAX_AGE_MS - REPORT_TIMESTAMP_MARGIN_MS + 1), now)).toEqual(now);
-    expect(meterTimestamp(ago(3 * 60 * MINUTE), now)).toEqual(now);
-    expect(meterTimestamp(ago(-MINUTE), now)).toEqual(now); // a client clock ahead
+    expect(meterTimestamp(ago(3 * 60 * MINUTE_MS), now)).toEqual(now);
+    expect(meterTimestamp(ago(-MINUTE_MS), now)).toEqual(now); // a client clock ahead
   });
 });
 
@@ -82,7 +82,7 @@ describe("reportUsageToProvider", () => {
     // Newest first in the table, oldest 2,500 ms before the newest.
     const ids = await addUsageEvents(
       tenantId,
-      Array.from({ length: 2_500 }, (_, i) => ({ occurredAt: new Date(now.getTime() - 20 * MINUTE - i), units: (i % 5) + 1 })),
+      Array.from({ length: 2_500 }, (_, i) => ({ occurredAt: new Date(now.getTime() - 20 * MINUTE_MS - i), units: (i % 5) + 1 })),
     );
     const { provider, calls } = recordingProvider();
 
@@ -93,7 +93,7 @@ describe("reportUsageToProvider", () => {
       eventId: ids[2_499],
       customerId,
       eventName: "usage.unit",
-      timestamp: new Date(now.getTime() - 20 * MINUTE - 2_499),
+      timestamp: new Date(now.getTime() - 20 * MINUTE_MS - 2_499),
       metadata: { units: 5 },
     });
     expect(await unreported(tenantId)).toBe(0);
@@ -108,7 +108,7 @@ describe("reportUsageToProvider", () => {
 
   it("sends only api_calls of metered plans with a customer at this provider, from the current and previous period", async () => {
     const now = new Date();
-    const recent = new Date(now.getTime() - MINUTE);
+    const recent = new Date(now.getTime() - MINUTE_MS);
     const pro = await reportingTenant("pro");
     const business = await reportingTenant("business");
     const starter = await reportingTenant("starter");
@@ -118,7 +118,7 @@ describe("reportUsageToProvider", () => {
 
     const [proCall, proLate] = await addUsageEvents(pro.tenantId, [
       { occurredAt: recent, units: 3 },
-      { occurredAt: new Date(now.getTime() - 2 * 60 * MINUTE), units: 4 }, // outside the provider's window
+      { occurredAt: new Date(now.getTime() - 2 * 60 * MINUTE_MS), units: 4 }, // outside the provider's window
       { occurredAt: recent, units: 100, metric: "ai_credits" },
       { occurredAt: new Date(previousUsagePeriod(now).start.getTime() - 1), units: 1 }, // a closed period
     ]);
@@ -143,7 +143,7 @@ describe("reportUsageToProvider", () => {
   it("leaves events unreported when the provider fails, and the next run sends them", async () => {
     const now = new Date();
     const { tenantId, customerId } = await reportingTenant("pro");
-    await addUsageEvents(tenantId, Array.from({ length: 1_500 }, (_, i) => ({ occurredAt: new Date(now.getTime() - 10 * MINUTE + i) })));
+    await addUsageEvents(tenantId, Array.from({ length: 1_500 }, (_, i) => ({ occurredAt: new Date(now.getTime() - 10 * MINUTE_MS + i) })));
 
     // Down on the first call: nothing marked, the error (retryable: the job retries) comes out.
     const down = recordingProvider((call) => (call === 1 ? retryable() : null));
@@ -179,7 +179,7 @@ describe("reportUsageToProvider", () => {
   it("sends each event once with two runners at the same time", async () => {
     const now = new Date();
     const { tenantId, customerId } = await reportingTenant("business");
-    await addUsageEvents(tenantId, Array.from({ length: 1_200 }, (_, i) => ({ occurredAt: new Date(now.getTime() - 5 * MINUTE + i) })));
+    await addUsageEvents(tenantId, Array.from({ length: 1_200 }, (_, i) => ({ occurredAt: new Date(now.getTime() - 5 * MINUTE_MS + i) })));
     await Promise.all([reportUsageToProvider(prisma, simulator, { now }), reportUsageToProvider(prisma, simulator, { now })]);
     expect(await unreported(tenantId)).toBe(0);
     expect(await meterOf(customerId!)).toHaveLength(1_200);
@@ -190,11 +190,11 @@ describe("usage.report", () => {
   it("runs every 5 minutes through the app's provider: retried when the provider is down, failed without retries on a refusal", async () => {
     expect(reportUsageJob.cron).toBe("*/5 * * * *");
     const { tenantId, customerId } = await reportingTenant("pro");
-    await addUsageEvents(tenantId, [{ occurredAt: new Date(Date.now() - MINUTE), units: 7 }]);
+    await addUsageEvents(tenantId, [{ occurredAt: new Date(Date.now() - MINUTE_MS), units: 7 }]);
     const down = vi.spyOn(paymentProvider, "reportUsage").mockRejectedValueOnce(retryable());
     expect(await runCronJob(reportUsageJob as JobDefinition<unknown>)).toMatchObject([{ status: "retrying", attempt: 1 }]);
     expect(await unreported(tenantId)).toBe(1);
-    const retried = await drainJobs(prisma, { now: new Date(Date.now() + 10 * MINUTE) });
+    const retried = await drainJobs(prisma, { now: new Date(Date.now() + 10 * MINUTE_MS) });
     expect(retried).toMatchObject([{ name: reportUsageJob.name, status: "succeeded", attempt: 2 }]);
     expect(await meterOf(customerId!)).toHaveLength(1);
     down.mockRestore();

@@ -4,7 +4,8 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/server/db/client";
-import { DAY_MS, TENANT_RESTORE_WINDOW_DAYS } from "@/server/domain/tenancy/defaults";
+import { DAY_MS } from "@/lib/time";
+import { TENANT_RESTORE_WINDOW_DAYS } from "@/server/domain/tenancy/defaults";
 import { provisionTenantForNewUser } from "@/server/domain/tenancy/single-tenant";
 import { callerFor, signUpAndSignIn, type SignedInUser } from "../helpers/auth";
 import { addBareMember, callerActiveIn, createBareUser, joinTenant } from "../helpers/tenancy";

@@ -14,8 +14,7 @@ import { withDatabase } from "@/server/db/database-url";
 import { normalizeRolePermissions } from "@/server/domain/rbac/iam-roles";
 import { resolvePermissions } from "@/server/domain/rbac/resolve-permissions";
 import { DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, demoJobs, getPersona, personas } from "@/server/seed/personas";
-
-const DAY = 24 * 60 * 60 * 1000;
+import { DAY_MS } from "@/lib/time";
 
 /** Every row of every table the seed touches, updated_at included, in a stable order. */
 async function snapshot() {
@@ -98,13 +97,13 @@ describe("seed", () => {
 
     const trial = await tenantOf("trial");
     expect(trial).toMatchObject({ plan: "starter", billingState: "trial", graceEndsAt: null, deletedAt: null });
-    expect(Math.round((trial.trialEndsAt!.getTime() - now) / DAY)).toBe(10);
+    expect(Math.round((trial.trialEndsAt!.getTime() - now) / DAY_MS)).toBe(10);
 
     expect(await tenantOf("paid")).toMatchObject({ plan: "pro", billingState: "active", graceEndsAt: null });
 
     const pastDue = await tenantOf("pastDue");
     expect(pastDue).toMatchObject({ plan: "pro", billingState: "past_due" });
-    expect(Math.round((pastDue.graceEndsAt!.getTime() - now) / DAY)).toBe(4);
+    expect(Math.round((pastDue.graceEndsAt!.getTime() - now) / DAY_MS)).toBe(4);
 
     expect(await tenantOf("canceled")).toMatchObject({ billingState: "canceled" });
     expect(await tenantOf("outOfCredits")).toMatchObject({ plan: "starter", billingState: "active" });
@@ -171,7 +170,7 @@ describe("seed", () => {
       status: "pending",
       inviterId: (await prisma.user.findUniqueOrThrow({ where: { email: getPersona("paid").email } })).id,
     });
-    expect(Math.round((invitations[0]!.expiresAt.getTime() - now) / DAY)).toBe(7);
+    expect(Math.round((invitations[0]!.expiresAt.getTime() - now) / DAY_MS)).toBe(7);
     expect(await prisma.user.count({ where: { email: NEWHIRE } })).toBe(0);
     expect(await prisma.tenantInvitation.count()).toBe(1);
 
@@ -199,7 +198,7 @@ describe("seed", () => {
 
   it("replays each persona's billing history through the simulator and the webhook inbox", async () => {
     const now = Date.now();
-    const days = (d: Date | null) => (d ? Math.round((d.getTime() - now) / DAY) : null);
+    const days = (d: Date | null) => (d ? Math.round((d.getTime() - now) / DAY_MS) : null);
     const paid = await tenantOf("paid");
     const paidSub = await prisma.billingTenantSubscription.findUniqueOrThrow({ where: { tenantId: paid.id } });
     expect(paidSub).toMatchObject({ state: "active", planId: "pro", interval: "monthly", cancelAtPeriodEnd: false });
@@ -301,7 +300,7 @@ describe("seed", () => {
     const trial = await tenantOf("trial");
     const guestUser = await prisma.user.findUniqueOrThrow({ where: { email: getPersona("guest").email } });
     await prisma.tenant.update({ where: { id: paid.id }, data: { billingState: "canceled", plan: "starter" } });
-    await prisma.tenant.update({ where: { id: trial.id }, data: { trialEndsAt: new Date(Date.now() - DAY) } });
+    await prisma.tenant.update({ where: { id: trial.id }, data: { trialEndsAt: new Date(Date.now() - DAY_MS) } });
     await prisma.tenantMember.updateMany({ where: { userId: guestUser.id }, data: { role: "admin" } });
     await prisma.account.updateMany({ where: { userId: guestUser.id }, data: { password: "not-a-hash" } });
 
@@ -309,7 +308,7 @@ describe("seed", () => {
     expect(repaired.created).toEqual({});
     expect(repaired.updated).toEqual({ tenants: 2, tenant_members: 1, user_accounts: 1 });
     expect(await tenantOf("paid")).toMatchObject({ billingState: "active", plan: "pro" });
-    expect((await tenantOf("trial")).trialEndsAt!.getTime()).toBeGreaterThan(Date.now() + 9 * DAY);
+    expect((await tenantOf("trial")).trialEndsAt!.getTime()).toBeGreaterThan(Date.now() + 9 * DAY_MS);
     const signIn = await getAuth().api.signInEmail({ body: { email: guestUser.email, password: DEMO_PASSWORD } });
     expect(signIn.user.id).toBe(guestUser.id);
 
@@ -325,7 +324,7 @@ describe("seed", () => {
       data: { name: "Renamed", permissions: ["tenant:read", "project:read", "member:invite"] },
     });
     const [invitation] = await prisma.tenantInvitation.findMany({ where: { email: NEWHIRE } });
-    await prisma.tenantInvitation.update({ where: { id: invitation!.id }, data: { expiresAt: new Date(Date.now() - DAY) } });
+    await prisma.tenantInvitation.update({ where: { id: invitation!.id }, data: { expiresAt: new Date(Date.now() - DAY_MS) } });
 
     const repaired = await seed(prisma);
     expect(repaired.created).toEqual({});
@@ -336,7 +335,7 @@ describe("seed", () => {
     const after = await prisma.tenantInvitation.findMany({ where: { email: NEWHIRE } });
     expect(after).toHaveLength(1);
     expect(after[0]).toMatchObject({ id: invitation!.id, status: "pending" });
-    expect(Math.round((after[0]!.expiresAt.getTime() - Date.now()) / DAY)).toBe(7);
+    expect(Math.round((after[0]!.expiresAt.getTime() - Date.now()) / DAY_MS)).toBe(7);
 
     // A revoked demo invitation is pending again; still one row.
     await prisma.tenantInvitation.update({ where: { id: invitation!.id }, data: { status: "revoked" } });

@@ -26,11 +26,11 @@ import {
   type BillingOutcome,
   type BillingRecord,
 } from "@/server/domain/billing/state-machine";
+import { DAY_MS, HOUR_MS } from "@/lib/time";
 
-const DAY = 24 * 60 * 60 * 1000;
 const now = new Date("2026-03-10T12:00:00Z");
-const ago = (days: number) => new Date(now.getTime() - days * DAY);
-const ahead = (days: number) => new Date(now.getTime() + days * DAY);
+const ago = (days: number) => new Date(now.getTime() - days * DAY_MS);
+const ahead = (days: number) => new Date(now.getTime() + days * DAY_MS);
 
 /** A record in `state` whose deadlines have passed, so every timer is due. */
 function recordIn(state: BillingMachineState, extra: Partial<BillingRecord> = {}): BillingRecord {
@@ -141,7 +141,7 @@ describe("out-of-order safety", () => {
   });
 
   it("an older event never moves a subscription backwards, whatever the delivery order", () => {
-    const t = (h: number) => new Date(ago(10).getTime() + h * 60 * 60 * 1000);
+    const t = (h: number) => new Date(ago(10).getTime() + h * HOUR_MS);
     const events = [event("subscription.active", t(0)), event("payment.failed", t(1)), event("payment.succeeded", t(2)), event("subscription.renewed", t(3))];
     const orders = [events, [...events].reverse(), [events[2]!, events[0]!, events[3]!, events[1]!], [events[1]!, events[3]!, events[0]!, events[2]!]];
     for (const order of orders) {
@@ -199,7 +199,7 @@ describe("grace period", () => {
     const first = applied(billingStateAfter(recordIn("active"), event("payment.failed"), now));
     expect(first.record.graceEndsAt).toEqual(ahead(DEFAULT_GRACE_DAYS));
     expect(first.effects).toContainEqual({ kind: "schedule", job: "billing.grace-reminder", at: ahead(DEFAULT_GRACE_DAYS - 1) });
-    const later = new Date(now.getTime() + DAY);
+    const later = new Date(now.getTime() + DAY_MS);
     const again = applied(billingStateAfter(first.record, event("payment.failed", later), later));
     expect(again.record.graceEndsAt).toEqual(ahead(DEFAULT_GRACE_DAYS));
     expect(again.effects).toEqual([]);
@@ -273,7 +273,7 @@ describe("subscriptionFromFacts (the record as the fold of a subscription's even
 
   it("runs a grace period from the failed payment's own time, not from when it is folded", () => {
     const { record } = subscriptionFromFacts([fact("a", "subscription.active", ago(3)), fact("b", "payment.failed", ago(2))], now);
-    expect(record).toMatchObject({ state: "past_due", graceEndsAt: new Date(ago(2).getTime() + DEFAULT_GRACE_DAYS * DAY) });
+    expect(record).toMatchObject({ state: "past_due", graceEndsAt: new Date(ago(2).getTime() + DEFAULT_GRACE_DAYS * DAY_MS) });
   });
 
   it("fires the timers that came due between two events, and up to now", () => {

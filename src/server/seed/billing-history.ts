@@ -11,14 +11,13 @@ import { creditPackProductId, productIdFor } from "@/server/domain/plans/plans";
 import { resolveWebhookSecret } from "@/server/providers/payments/webhook-secret";
 import { signWebhook } from "@/server/providers/payments/webhook-signature";
 import type { DemoBilling } from "./personas";
+import { DAY_MS } from "@/lib/time";
 
 // A persona's billing history, made the way it happens in the app: hosted checkouts paid on the payment
 // simulator, renewals, a failed renewal, a cancellation, credit packs — each one's webhooks signed, received
 // by the real inbox and processed by the real job code, back-dated to when it happened. The seeded
 // subscription records, tenant badges, payments, ledgers and dunning notices are therefore exactly what the
 // running app would have produced. Only on the simulator: with a Dodo API key there is nothing to replay.
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface BillingHistoryTarget {
   tenantId: string;

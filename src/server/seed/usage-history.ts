@@ -3,12 +3,11 @@ import { consumeCredits } from "@/server/domain/usage/credits";
 import { fireUsageAlerts } from "@/server/domain/usage/alerts";
 import { metricLimit, usagePeriod, type UsageMetric } from "@/server/domain/usage/metrics";
 import type { DemoUsage } from "./personas";
+import { DAY_MS, HOUR_MS } from "@/lib/time";
 
 // A persona's usage this month. History is written as rows (recordUsage only accepts events from the last
 // hour, as a live app should); what follows from it goes through the real code: the threshold alerts and
 // their notices, and spending a credit grant through the ledger.
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface UsageHistoryTarget {
   tenantId: string;
@@ -53,7 +52,7 @@ export async function seedUsageHistory(db: Db, targets: readonly UsageHistoryTar
           // Days before today at noon UTC; today's share an hour ago (never before the month began).
           const occurredAt =
             day === days - 1
-              ? new Date(Math.max(period.start.getTime(), now.getTime() - 60 * 60 * 1000))
+              ? new Date(Math.max(period.start.getTime(), now.getTime() - HOUR_MS))
               : new Date(period.start.getTime() + day * DAY_MS + DAY_MS / 2);
           return units <= 0
             ? []

@@ -17,13 +17,14 @@ import type { CreateCheckoutInput, PaymentEventKind, PaymentProvider } from "@/s
 import { ensureBillingCustomer } from "./customers";
 import { callPaymentProvider, lockTenantBilling, PROVIDER_TRANSACTION_TIMEOUT_MS, requireProductId } from "./provider-calls";
 import { findLiveSubscription } from "./subscription-actions";
+import { MINUTE_MS } from "@/lib/time";
 
 // Hosted checkouts at the payment provider: a paid plan (a subscription) or credit packs (a one-time
 // payment). The provider has no idempotency key for checkout sessions, so billing_checkouts dedupes: a
 // double-click gets the session the first click opened. What was bought arrives by webhook.
 
 /** An unpaid checkout of the same product and quantity opened this recently is handed out again. */
-export const CHECKOUT_REUSE_WINDOW_MS = 30 * 60 * 1000;
+export const CHECKOUT_REUSE_WINDOW_MS = 30 * MINUTE_MS;
 export const MAX_CREDIT_PACKS_PER_CHECKOUT = 10;
 
 const creditPackIds = Object.keys(creditPacks) as [CreditPackId, ...CreditPackId[]];

@@ -4,11 +4,10 @@ import { inTransaction } from "@/server/db/transaction";
 import { defineJob } from "@/server/domain/jobs";
 import { billingMailUrl, notifyBillingContacts } from "./billing-notifications";
 import { lockSubscriptionRow } from "./subscription-record";
+import { DAY_MS } from "@/lib/time";
 
 // The reminder a day before a past-due tenant is suspended. Not a state change: the state machine
 // schedules it when a grace period starts, and it only speaks if that grace period is still running.
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const graceReminderPayloadSchema = z.object({
   tenantId: z.string().min(1),

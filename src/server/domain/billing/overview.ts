@@ -20,6 +20,7 @@ import {
 import type { PaymentEventKind, PaymentProvider } from "@/server/providers/payments";
 import { BILLING_STATES, type BillingMachineState } from "./state-machine";
 import { comparePlanChoices, isBillingInterval, isLiveSubscription, type PlanChange, type PlanChoice } from "./subscription-actions";
+import { DAY_MS } from "@/lib/time";
 
 // Everything the billing page shows, read in one call: plan and state, the catalogue relative to the
 // current plan, credit packs, the payment history (from the webhook inbox) and the credit ledger.
@@ -36,7 +37,6 @@ const HISTORY_TYPE: Readonly<Partial<Record<PaymentEventKind, PaymentEventType>>
   "subscription.payment_failed": "payment.failed",
   "refund.succeeded": "refund.succeeded",
 };
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface BillingOverviewTenant {
   id: string;

@@ -7,6 +7,7 @@ import { creditPackExpiresAt, creditPacks, findByProductId } from "@/server/doma
 import { PAYMENT_EVENT_KINDS, type PaymentEventKind } from "@/server/providers/payments";
 import { applySubscriptionEvent } from "./apply-billing-event";
 import type { ProviderEventKind } from "./state-machine";
+import { DAY_MS } from "@/lib/time";
 
 // Processes one inbox row (billing_payment_events) written by receive-webhook.ts, from the columns the
 // provider's parseWebhook filled (never the vendor's JSON), dispatched by kind. Idempotent and
@@ -18,7 +19,6 @@ import type { ProviderEventKind } from "./state-machine";
 // processed and re-checked by a sweep until WAIT_WINDOW_MS after it arrived.
 
 const MISSING_ROW_ATTEMPTS = 3;
-const DAY_MS = 24 * 60 * 60 * 1000;
 /** How long an event waits for the one it depends on: well past Dodo's own retry window (~1.5 days). */
 export const WAIT_WINDOW_MS = 3 * DAY_MS;
 

@@ -9,6 +9,8 @@
 // suspension still recovers the tenant) and they check their own deadline against the record, so a
 // timer left over from an earlier grace period or a moved period end is ignored as stale.
 
+import { DAY_MS } from "@/lib/time";
+
 export const BILLING_STATES = ["trial", "active", "past_due", "suspended", "on_hold", "canceled", "ended", "expired"] as const;
 export type BillingMachineState = (typeof BILLING_STATES)[number];
 
@@ -80,7 +82,6 @@ export type BillingOutcome =
 export const DEFAULT_GRACE_DAYS = 5;
 export const MIN_GRACE_DAYS = 3;
 export const MAX_GRACE_DAYS = 7;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Validates a grace period configuration; throws RangeError outside 3-7 whole days. */
 export function resolveGraceDays(days: number | undefined = DEFAULT_GRACE_DAYS): number {

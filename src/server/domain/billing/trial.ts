@@ -7,6 +7,7 @@ import { applyTimeEvent } from "./apply-billing-event";
 import { billingMailUrl, notifyBillingContacts } from "./billing-notifications";
 import { SUBSCRIPTION_TRIAL_SILENCE_MS } from "./state-machine";
 import { findLiveSubscription, isLiveSubscription } from "./subscription-actions";
+import { DAY_MS } from "@/lib/time";
 
 // The hourly trial sweep. Tenants start in billing_state trial with trialEndsAt = sign-up + 14 days and
 // no subscription (provision-tenant.ts); a subscription may also start with a trial of its own. The sweep
@@ -15,7 +16,6 @@ import { findLiveSubscription, isLiveSubscription } from "./subscription-actions
 // machine for a subscription trial the provider has said nothing about since it ended. Every step is
 // idempotent, so a second run or a second runner at the same time changes and notifies nothing more.
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 /** How long before the trial's end the billing contacts hear that it ends. */
 export const TRIAL_ENDING_NOTICE_DAYS = 3;
 const PAGE_SIZE = 200;

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
+import { MINUTE_MS } from "@/lib/time";
 
 // The "your mailbox" pass of a playground sign-up: a visitor who just created an account cannot sign in
 // before verifying, yet must read the verification mail. me.signUp sets this signed, HttpOnly cookie in
@@ -8,7 +9,7 @@ import { z } from "zod";
 
 export const MAILBOX_PASS_COOKIE = "mailbox_pass";
 /** Long enough to open the verification mail (and ask for it again), short enough to be forgotten. */
-export const MAILBOX_PASS_TTL_MS = 45 * 60 * 1000;
+export const MAILBOX_PASS_TTL_MS = 45 * MINUTE_MS;
 /** Signed with the auth secret, so this label keeps its MACs apart from anything else signed with it. */
 const PURPOSE = "dev-mailbox-pass.v1";
 

@@ -8,6 +8,7 @@ import { parseCron, previousFireTime } from "./cron";
 import { getJob, listJobs, taskIdFor } from "./registry";
 import { PermanentJobError, type JobDefinition } from "./types";
 import { defaultWorkerId, isStoppedWorkerOfThisHost } from "./worker-id";
+import { HOUR_MS } from "@/lib/time";
 
 // The local runner: executes jobs from the jobs table when Trigger.dev is not configured. Runs inside
 // `npm run dev` (the launcher process) and as `npm run worker`. Any number of runners may share one
@@ -206,7 +207,7 @@ export interface ScheduleCronOptions {
  */
 export async function scheduleCronJobs(opts: ScheduleCronOptions): Promise<{ name: string; id: string; created: boolean }[]> {
   const now = opts.now ?? new Date();
-  const catchUpMs = opts.catchUpMs ?? 60 * 60_000;
+  const catchUpMs = opts.catchUpMs ?? HOUR_MS;
   const queue = createLocalJobQueue({ db: opts.db });
   const out: { name: string; id: string; created: boolean }[] = [];
   for (const def of opts.jobs ?? listJobs()) {

@@ -1,4 +1,5 @@
 import { env } from "@/env";
+import { DAY_MS } from "@/lib/time";
 // The plan catalogue in one typed config: plans, prices, limits, overrun strategies, the metered add-on
 // and credit packs. The pricing page, limit checks and billing (webhooks -> plan) all read it from here.
 //
@@ -161,7 +162,7 @@ export function nextPlan(planId: PlanId): PlanId | null {
 /** Credits from a pack bought at `purchasedAt` expire at this instant (null: never). */
 export function creditPackExpiresAt(packId: CreditPackId, purchasedAt: Date): Date | null {
   const days = creditPacks[packId].expiresAfterDays;
-  return days === null ? null : new Date(purchasedAt.getTime() + days * 24 * 60 * 60 * 1000);
+  return days === null ? null : new Date(purchasedAt.getTime() + days * DAY_MS);
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Db, DbTx } from "@/server/db/client";
 import { AppError } from "@/server/domain/errors";
 import { defineJob } from "@/server/domain/jobs";
 import { rateLimitAddress } from "@/server/http/client-address";
+import { DAY_MS } from "@/lib/time";
 
 // Rate limits for tRPC procedures and Better Auth's HTTP endpoints. Fixed windows counted in
 // PostgreSQL, so every app instance shares one count: one upsert per call, no extra service. The rules
@@ -124,7 +125,7 @@ function keyed(value: string): string {
 
 /** Windows are at most minutes long: a bucket untouched for a day only takes space. */
 export async function purgeRateLimitBuckets(db: Db | DbTx, now: Date = new Date()): Promise<number> {
-  const { count } = await db.rateLimitBucket.deleteMany({ where: { windowStart: { lt: new Date(now.getTime() - 24 * 60 * 60 * 1000) } } });
+  const { count } = await db.rateLimitBucket.deleteMany({ where: { windowStart: { lt: new Date(now.getTime() - DAY_MS) } } });
   return count;
 }
 

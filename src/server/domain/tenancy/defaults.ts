@@ -3,6 +3,7 @@
  * the README's "Defaults worth knowing" section in step (it describes the same values for readers).
  */
 import { DEFAULT_PLAN, plans } from "@/server/domain/plans/plans";
+import { DAY_MS } from "@/lib/time";
 
 /**
  * Isolation strategy: ONE database and ONE schema shared by every tenant. Every tenant-owned row
@@ -22,8 +23,6 @@ export { builtInRoles, guestCeiling, rolePermissions, type BuiltInRole } from "@
 /** Default plan (new workspaces start on it, in trial) and its limits: seats, guests, projects. */
 export { DEFAULT_PLAN, plans } from "@/server/domain/plans/plans";
 export const DEFAULT_PLAN_LIMITS = plans[DEFAULT_PLAN].limits;
-
-export const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Default data retention periods, in days. What happens when a period ends:

@@ -6,8 +6,7 @@ import { inTransaction } from "@/server/db/transaction";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { DEFAULT_PLAN, plans } from "@/server/domain/plans/plans";
 import { slugBase } from "@/server/domain/slug";
-
-const DAY_MS = 24 * 60 * 60 * 1000;
+import { DAY_MS } from "@/lib/time";
 
 /** A unique-enough tenant slug: the name's slug plus 6 random hex characters. */
 export function slugify(name: string): string {

@@ -4,6 +4,7 @@ import { creditBalance, creditLots, type CreditLot } from "./credits";
 import { measureUsage, planIdOf } from "./entitlements";
 import { metricLimit, metricOverrun, USAGE_METRIC_NAMES, USAGE_METRICS, usagePeriod, type UsageMetric, type UsagePeriod } from "./metrics";
 import type { UsageActorType } from "./record-usage";
+import { DAY_MS } from "@/lib/time";
 
 // What the usage page shows for the current period (a calendar month, UTC). Totals per metric are exact
 // (entitlements.ts measureUsage: aggregate + newer events); the breakdowns and the daily chart are read
@@ -45,8 +46,6 @@ export interface UsageOverview {
   /** Threshold alerts of this period, oldest first: the in-app notices. */
   alerts: { id: string; metric: UsageMetric; threshold: number; usedUnits: number; limitUnits: number; createdAt: Date }[];
 }
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export async function getUsageOverview(db: DbTx, input: { tenant: { id: string; plan: string }; now: Date }): Promise<UsageOverview> {
   const { now } = input;

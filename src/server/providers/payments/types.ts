@@ -3,6 +3,8 @@
 // through this interface, and everything a provider sends (webhooks) comes out of it as a
 // PaymentWebhookEvent: the billing code never imports the SDK nor reads a vendor's JSON.
 
+import { HOUR_MS, MINUTE_MS } from "@/lib/time";
+
 /** Request headers as the route has them (Fetch Headers) or as Node gives them. */
 export type WebhookHeaders = Headers | Record<string, string | string[] | undefined>;
 
@@ -82,9 +84,9 @@ export interface UsageEvent {
 /** Dodo accepts at most this many events per ingest call; reportUsage splits larger lists. */
 export const USAGE_BATCH_LIMIT = 1000;
 /** Usage events older than this are rejected by the provider (and by reportUsage before sending). */
-export const USAGE_MAX_AGE_MS = 60 * 60 * 1000;
+export const USAGE_MAX_AGE_MS = HOUR_MS;
 /** Usage events further ahead than this are rejected by the provider (and by reportUsage before sending). */
-export const USAGE_MAX_FUTURE_MS = 5 * 60 * 1000;
+export const USAGE_MAX_FUTURE_MS = 5 * MINUTE_MS;
 
 /**
  * What a provider's webhook can tell billing, whatever its vendor calls it. Subscription kinds move the

@@ -1,5 +1,5 @@
 import type { DbTx } from "@/server/db/client";
-import { DAY_MS } from "../defaults";
+import { DAY_MS } from "@/lib/time";
 import { INVITATION_LIST_RECENT_DAYS, invitationStatus } from "./rules";
 
 /**

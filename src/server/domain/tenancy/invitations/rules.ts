@@ -15,7 +15,8 @@ import {
   type Permission,
 } from "@/server/domain/rbac/permissions";
 import { entityIdSchema, plainText } from "@/server/domain/validation";
-import { DAY_MS, INVITATION_EXPIRY_DAYS } from "../defaults";
+import { DAY_MS } from "@/lib/time";
+import { INVITATION_EXPIRY_DAYS } from "../defaults";
 
 /** A resend (or a repeated create) within this window sends no second email: one address cannot be flooded. */
 export const INVITATION_RESEND_COOLDOWN_MS = 60_000;

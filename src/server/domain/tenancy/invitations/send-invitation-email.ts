@@ -3,7 +3,7 @@ import { localePath, type Locale } from "@/i18n/routing";
 import type { DbTx } from "@/server/db/client";
 import { notify } from "@/server/domain/notifications/notify";
 import { isBuiltInRole } from "@/server/domain/rbac/permissions";
-import { DAY_MS } from "../defaults";
+import { DAY_MS } from "@/lib/time";
 
 /** The accept page (built by the UI) for one invitation, in the recipient's locale. */
 export function invitationUrl(id: string, locale: Locale): string {

@@ -14,8 +14,8 @@ import {
 import type { CreateCheckoutInput } from "../types";
 import { assertEmail, chargeCard, createCustomerRecord, requireCustomer, simulatorStep, type SimulatorContext } from "./context";
 import { SimulatorError } from "./errors";
+import { DAY_MS } from "@/lib/time";
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 /** Dodo's checkout sessions expire after 24 hours. */
 const CHECKOUT_SESSION_TTL_MS = DAY_MS;
 /** Dodo's upper bound for subscription_data.trial_period_days. */

@@ -15,6 +15,7 @@ import {
 } from "./payloads";
 import { resolveWebhookSecret } from "../webhook-secret";
 import { signWebhook } from "../webhook-signature";
+import { HOUR_MS } from "@/lib/time";
 
 // Webhook delivery as Dodo does it: one job per event, signed (Standard Webhooks) at send time with a
 // fresh timestamp, the same webhook-id on every attempt (a retry is a redelivery the inbox dedupes),
@@ -140,7 +141,7 @@ export const deliverSimulatorEventJob = defineJob({
   run: (delivery, ctx) => deliverSimulatorEvent(ctx.db, delivery, { secret: resolveWebhookSecret(env), attempt: ctx.attempt }),
   // Dodo: 8 retries over ~1.5 days. Shorter steps here (5 s doubling, about 40 min in all), so an app that
   // was restarted during development gets its events soon after it is back.
-  retry: { maxAttempts: 9, baseDelayMs: 5_000, maxDelayMs: 10 * 60 * 60_000 },
+  retry: { maxAttempts: 9, baseDelayMs: 5_000, maxDelayMs: 10 * HOUR_MS },
 });
 
 export interface QueueEventInput {
