@@ -1,10 +1,10 @@
 import { AbortTaskRunError } from "@trigger.dev/sdk";
 import { prisma, type DbTx } from "@/server/db/client";
-import { getJob, resolveRetryPolicy } from "@/server/domain/jobs";
+import { resolveRetryPolicy } from "@/server/domain/jobs";
 import { PermanentJobError, type JobDefinition } from "@/server/domain/jobs/types";
 
 // What every Trigger.dev task in this folder does, as a plain function (a task object has no `run` to
-// call in a test): look the job up, parse the payload, run the same function the local runner runs.
+// call in a test): parse the payload, run the same function the local runner runs.
 // Errors Trigger.dev must not retry become AbortTaskRunError; every other error is retried by the
 // task's retry policy (jobTaskRetry).
 
@@ -16,9 +16,7 @@ export interface JobTaskContext {
   db?: DbTx;
 }
 
-export async function runJobTask(name: string, payload: unknown, ctx: JobTaskContext): Promise<unknown> {
-  const def = getJob(name);
-  if (!def) throw new AbortTaskRunError(`Unknown job "${name}": import its module in trigger/jobs.ts.`);
+export async function runJobTask(def: JobDefinition, payload: unknown, ctx: JobTaskContext): Promise<unknown> {
   let parsed: unknown;
   try {
     parsed = def.parse(payload);
@@ -34,7 +32,7 @@ export async function runJobTask(name: string, payload: unknown, ctx: JobTaskCon
 }
 
 /** The job's RetryPolicy in Trigger.dev's terms (exponential, factor 2, randomized). */
-export function jobTaskRetry(def: JobDefinition<unknown>) {
+export function jobTaskRetry(def: JobDefinition) {
   const policy = resolveRetryPolicy(def.retry);
   return {
     maxAttempts: policy.maxAttempts,

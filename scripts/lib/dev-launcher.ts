@@ -167,18 +167,19 @@ async function startDevJobRunner(log: ReturnType<typeof createLogger>): Promise<
   }
   try {
     const { prisma } = await import("@/server/db/client");
-    await import("../../trigger/jobs");
-    const { listJobs, startRunner } = await import("@/server/domain/jobs");
+    const { jobs } = await import("@/server/jobs");
+    const { startRunner } = await import("@/server/domain/jobs");
     const controller = new AbortController();
     const done = startRunner({
       db: prisma,
+      jobs,
       concurrency: 2,
       pollMs: 1000,
       signal: controller.signal,
       log: (line) => log.info(`jobs: ${line}`),
     }).catch((error: unknown) => log.warn(`The job runner stopped: ${(error as Error).message ?? String(error)}`));
     return {
-      description: `local runner in this process (${listJobs().length} job(s) registered; npm run worker in production)`,
+      description: `local runner in this process (${jobs.length} jobs; npm run worker in production)`,
       stop: async () => {
         controller.abort();
         await done;

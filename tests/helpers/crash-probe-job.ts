@@ -1,13 +1,13 @@
 /**
- * A job for crash tests. Preloaded into a real worker process (`node --import`, see worker-process.ts)
- * and imported by the test to enqueue it. It sends one email to the dev mailbox with the job id as the
+ * A job for crash tests. Added to a real worker process's jobs (worker-with-crash-probe.ts) and imported
+ * by the test to enqueue it. It sends one email to the dev mailbox with the job id as the
  * provider's idempotency key (as notifications.deliver sends with its outbox row id), then its first
  * attempt stays mid-job until its runner is killed; a later attempt finishes at once.
- * Imports only the registry and the mailbox provider: it loads before the worker has set up its env.
+ * Imports only defineJob and the mailbox provider: nothing that reads the environment at import.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
-import { defineJob } from "@/server/domain/jobs/registry";
+import { defineJob } from "@/server/domain/jobs/define-job";
 import { createDevMailboxProvider } from "@/server/providers/email/dev-mailbox";
 
 export const crashProbeJob = defineJob({

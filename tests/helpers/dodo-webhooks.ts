@@ -10,6 +10,7 @@ import { prisma } from "@/server/db/client";
 import { inboxRow } from "@/server/domain/billing/receive-webhook";
 import { runOnce } from "@/server/domain/jobs";
 import { dodoWebhookEvent } from "@/server/providers/payments/dodo-webhooks";
+import { jobs } from "@/server/jobs";
 import { signWebhook } from "@/server/providers/payments/webhook-signature";
 import { DAY_MS } from "@/lib/time";
 
@@ -136,7 +137,7 @@ export async function runTwoRunners(opts: { maxSkewDays?: number; maxIterations?
   const maxSkewDays = opts.maxSkewDays ?? 60;
   const worker = async (workerId: string) => {
     for (let i = 0; i < (opts.maxIterations ?? 50_000); i++) {
-      const result = await runOnce({ db: prisma, workerId, now: new Date(Date.now() + skewDays * DAY_MS), leaseMs: 20 * DAY_MS, random: () => 0 });
+      const result = await runOnce({ db: prisma, jobs, workerId, now: new Date(Date.now() + skewDays * DAY_MS), leaseMs: 20 * DAY_MS, random: () => 0 });
       if (result) continue;
       const open = await prisma.job.count({ where: { status: { in: ["queued", "retrying", "running"] } } });
       if (open === 0) return;

@@ -6,15 +6,15 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { DbTx } from "@/server/db/client";
-import { runOnce, type RunOnceResult } from "@/server/domain/jobs";
-// Registers the jobs a request may queue, as trigger/jobs.ts does for the worker.
-import "@/server/domain/notifications/deliver";
+import { runOnce, type JobDefinition, type RunOnceResult } from "@/server/domain/jobs";
+import { jobs as appJobs } from "@/server/jobs";
 
-export async function drainJobs(db: DbTx, opts: { now?: Date; timeoutMs?: number } = {}): Promise<RunOnceResult[]> {
+/** `jobs`: what the runner knows (default: the app's, as the worker runs them). */
+export async function drainJobs(db: DbTx, opts: { now?: Date; timeoutMs?: number; jobs?: readonly JobDefinition[] } = {}): Promise<RunOnceResult[]> {
   const results: RunOnceResult[] = [];
   const deadline = Date.now() + (opts.timeoutMs ?? 15_000);
   while (Date.now() < deadline) {
-    const result = await runOnce({ db, workerId: "test-drain", now: opts.now, random: () => 0 });
+    const result = await runOnce({ db, jobs: opts.jobs ?? appJobs, workerId: "test-drain", now: opts.now, random: () => 0 });
     if (result) {
       results.push(result);
       continue;

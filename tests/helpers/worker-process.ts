@@ -1,7 +1,8 @@
 /**
- * `npm run worker` (scripts/worker.ts) as a real process on this test file's database, with the crash
- * probe job preloaded, for tests that kill it mid-job. Started as one node process (not through the tsx
- * CLI, which would put a parent in front of it), so `kill("SIGKILL")` kills the runner itself.
+ * `npm run worker` (scripts/lib/worker.ts) as a real process on this test file's database, with the crash
+ * probe job added to its jobs (worker-with-crash-probe.ts), for tests that kill it mid-job. Started as one
+ * node process (not through the tsx CLI, which would put a parent in front of it), so `kill("SIGKILL")`
+ * kills the runner itself.
  */
 import { spawn } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -19,7 +20,7 @@ export interface WorkerProcess {
 const running = new Set<WorkerProcess>();
 
 export function startWorkerProcess(env: Record<string, string> = {}): WorkerProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "--import", "./tests/helpers/crash-probe-job.ts", "scripts/worker.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "tests/helpers/worker-with-crash-probe.ts"], {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, JOBS_POLL_MS: "200", JOBS_CONCURRENCY: "2", ...env },
   });

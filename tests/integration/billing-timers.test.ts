@@ -2,7 +2,7 @@
  * The billing timers with a controlled clock: a cancellation schedules billing.period-end at the period
  * end, which ends the subscription; timers that are early, from an earlier grace period, for a period end
  * that moved, or for a subscription that recovered or was reactivated are ignored. One test runs due
- * timers through the local job runner, and the worker's job list (trigger/jobs.ts) knows them all.
+ * timers through the local job runner, and the app's job list (src/server/jobs.ts) has them all.
  */
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -13,12 +13,11 @@ vi.hoisted(() => {
   process.env.DODO_PRODUCT_PRO_MONTHLY = "prod_pro_monthly";
 });
 
-import "../../trigger/jobs";
 import { prisma } from "@/server/db/client";
 import { applyTimeEvent, periodEndJob } from "@/server/domain/billing/apply-billing-event";
 import { graceReminderJob, sendGraceReminder } from "@/server/domain/billing/dunning";
 import { DEFAULT_GRACE_DAYS } from "@/server/domain/billing/state-machine";
-import { getJob } from "@/server/domain/jobs";
+import { jobs } from "@/server/jobs";
 import { at, BILLING_URL, billingTenant, expectRunAt, outbox, recipientsOf, subscriptionRow, tenantRow, timers, webhookAt } from "../helpers/billing";
 import { subscriptionEvent, subscriptionPayment } from "../helpers/dodo-webhooks";
 import { drainJobs } from "../helpers/jobs";
@@ -148,9 +147,10 @@ describe("stale grace timers", () => {
 });
 
 describe("the timer jobs", () => {
-  it("are known to the worker (trigger/jobs.ts), with the trial sweep hourly", () => {
-    for (const name of ["billing.grace-end", "billing.grace-reminder", "billing.period-end", "billing.trial-sweep"]) expect(getJob(name), name).toBeDefined();
-    expect(getJob("billing.trial-sweep")?.cron).toBe("0 * * * *");
+  it("are in the app's job list (src/server/jobs.ts), with the trial sweep hourly", () => {
+    const byName = new Map(jobs.map((j) => [j.name, j]));
+    for (const name of ["billing.grace-end", "billing.grace-reminder", "billing.period-end", "billing.trial-sweep"]) expect(byName.get(name), name).toBeDefined();
+    expect(byName.get("billing.trial-sweep")?.cron).toBe("0 * * * *");
   });
 
   it("a due period-end runs through the local runner on the real clock", async () => {

@@ -130,7 +130,7 @@ describe("recording a job's result while the database is unreachable", () => {
       const { def, finish, started } = gatedJob();
       const { id } = await enqueue(def, {});
       const log: string[] = [];
-      const running = runOnce({ db, workerId: "outage-worker", log: (line) => log.push(line) });
+      const running = runOnce({ jobs: [def], db, workerId: "outage-worker", log: (line) => log.push(line) });
       await started;
 
       proxy.cut();
@@ -154,7 +154,7 @@ describe("recording a job's result while the database is unreachable", () => {
     async () => {
       const { def, finish, started } = gatedJob();
       const { id } = await enqueue(def, {});
-      const running = runOnce({ db, workerId: "outage-worker", leaseMs: 1_500, log: () => undefined });
+      const running = runOnce({ jobs: [def], db, workerId: "outage-worker", leaseMs: 1_500, log: () => undefined });
       await started;
 
       proxy.cut();
@@ -163,7 +163,7 @@ describe("recording a job's result while the database is unreachable", () => {
       expect(await prisma.job.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "running", lockedBy: "outage-worker" });
 
       // Its lease ends within moments (a renewal it sent as the database went away may have landed).
-      const takeover = await waitFor("another runner's takeover", 10_000, async () => (await runOnce({ db: prisma, workerId: "other-worker" })) ?? undefined);
+      const takeover = await waitFor("another runner's takeover", 10_000, async () => (await runOnce({ jobs: [def], db: prisma, workerId: "other-worker" })) ?? undefined);
       expect(takeover).toMatchObject({ jobId: id, status: "succeeded", attempt: 2 });
     },
     60_000,
@@ -174,7 +174,7 @@ it("a result the database refuses is retried only until the lease it held then, 
   const def = defineJob({ name: `test.unstorable-${++seq}`, parse: (p) => p, run: async () => "a NUL character \u0000 that jsonb refuses" });
   const { id } = await enqueue(def, {});
   const log: string[] = [];
-  expect(await runOnce({ db: prisma, workerId: "refused-worker", leaseMs: 1_500, log: (line) => log.push(line) })).toMatchObject({ jobId: id, status: "lost" });
+  expect(await runOnce({ jobs: [def], db: prisma, workerId: "refused-worker", leaseMs: 1_500, log: (line) => log.push(line) })).toMatchObject({ jobId: id, status: "lost" });
   expect(log.join("\n")).toMatch(/lease ran out before its result could be recorded/);
   expect(await prisma.job.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "running", lockedBy: "refused-worker" });
 });

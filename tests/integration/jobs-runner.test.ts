@@ -8,19 +8,20 @@ import { z } from "zod";
 import { createPrismaClient, prisma } from "@/server/db/client";
 import {
   defineJob,
+  DuplicateJobError,
   enqueue,
+  jobsByName,
   PermanentJobError,
   runOnce,
   scheduleCronJobs,
   startRunner,
-  UnknownJobError,
   type JobDefinition,
 } from "@/server/domain/jobs";
 import { jobQueue } from "@/server/providers/jobs";
 
 const half = () => 0.5;
 let seq = 0;
-/** A fresh job name per test: the registry is per process and names are unique. */
+/** A fresh job name per test, so a row left by another test is never taken for this one's. */
 const uniqueName = (base: string) => `test.${base}-${++seq}`;
 
 const payloadSchema = z.object({ n: z.number().int() });
@@ -52,14 +53,13 @@ describe("enqueue (local queue)", () => {
   it("validates the payload at enqueue time: a bad payload throws and queues nothing", async () => {
     const { def } = countingJob("validate");
     await expect(enqueue(def, { n: "x" } as unknown as { n: number })).rejects.toThrow();
-    await expect(enqueue("test.never-defined", {})).rejects.toBeInstanceOf(UnknownJobError);
     expect(await prisma.job.count()).toBe(0);
   });
 
-  it("stores name, payload, max attempts and the delay; accepts the job's name too", async () => {
+  it("stores name, payload, max attempts and the delay", async () => {
     const { def } = countingJob("store", { retry: { maxAttempts: 3 } });
     const before = Date.now();
-    const { id, provider, created } = await enqueue(def.name, { n: 7 }, { delayMs: 60_000 });
+    const { id, provider, created } = await enqueue(def, { n: 7 }, { delayMs: 60_000 });
     expect({ provider, created }).toEqual({ provider: "local", created: true });
     const row = await prisma.job.findUniqueOrThrow({ where: { id } });
     expect(row).toMatchObject({ name: def.name, payload: { n: 7 }, status: "queued", attempts: 0, maxAttempts: 3 });
@@ -72,7 +72,7 @@ describe("enqueue (local queue)", () => {
     const second = await enqueue(def, { n: 1 }, { idempotencyKey: "idem-1" });
     expect(second).toEqual({ id: first.id, provider: "local", created: false });
     expect(await prisma.job.count()).toBe(1);
-    while (await runOnce({ db: prisma, workerId: "w" })) {
+    while (await runOnce({ jobs: [def], db: prisma, workerId: "w" })) {
       // drain
     }
     expect(runs).toHaveLength(1);
@@ -112,20 +112,20 @@ describe("runOnce", () => {
   it("runs a due job: succeeded with its result, one attempt", async () => {
     const { def, runs } = countingJob("ok");
     const { id } = await enqueue(def, { n: 21 });
-    const result = await runOnce({ db: prisma, workerId: "w1" });
+    const result = await runOnce({ jobs: [def], db: prisma, workerId: "w1" });
     expect(result).toMatchObject({ jobId: id, status: "succeeded", attempt: 1 });
     expect(runs).toEqual([{ jobId: id, attempt: 1, n: 21 }]);
     const row = await prisma.job.findUniqueOrThrow({ where: { id } });
     expect(row).toMatchObject({ status: "succeeded", attempts: 1, result: { doubled: 42 }, lockedBy: null, leaseExpiresAt: null, lastError: null });
     expect(row.finishedAt).not.toBeNull();
-    expect(await runOnce({ db: prisma, workerId: "w1" })).toBeNull();
+    expect(await runOnce({ jobs: [def], db: prisma, workerId: "w1" })).toBeNull();
   });
 
   it("does not run a delayed job before its time", async () => {
     const { def, runs } = countingJob("delayed");
     await enqueue(def, { n: 1 }, { delayMs: 10_000 });
-    expect(await runOnce({ db: prisma, workerId: "w" })).toBeNull();
-    expect(await runOnce({ db: prisma, workerId: "w", now: new Date(Date.now() + 11_000) })).toMatchObject({ status: "succeeded" });
+    expect(await runOnce({ jobs: [def], db: prisma, workerId: "w" })).toBeNull();
+    expect(await runOnce({ jobs: [def], db: prisma, workerId: "w", now: new Date(Date.now() + 11_000) })).toMatchObject({ status: "succeeded" });
     expect(runs).toHaveLength(1);
   });
 
@@ -138,18 +138,18 @@ describe("runOnce", () => {
     });
     const { id } = await enqueue(def, { n: 1 });
     const t0 = new Date();
-    const first = await runOnce({ db: prisma, workerId: "w", now: t0, random: half });
+    const first = await runOnce({ jobs: [def], db: prisma, workerId: "w", now: t0, random: half });
     expect(first).toMatchObject({ status: "retrying", attempt: 1, error: "temporary outage 1" });
     // Not due yet at the same instant.
-    expect(await runOnce({ db: prisma, workerId: "w", now: t0, random: half })).toBeNull();
+    expect(await runOnce({ jobs: [def], db: prisma, workerId: "w", now: t0, random: half })).toBeNull();
     const r1 = first!.runAt!;
     let row = await prisma.job.findUniqueOrThrow({ where: { id } });
     expect(row).toMatchObject({ status: "retrying", attempts: 1, lastError: "temporary outage 1", lockedBy: null });
 
-    const second = await runOnce({ db: prisma, workerId: "w", now: r1, random: half });
+    const second = await runOnce({ jobs: [def], db: prisma, workerId: "w", now: r1, random: half });
     expect(second).toMatchObject({ status: "retrying", attempt: 2 });
     const r2 = second!.runAt!;
-    const third = await runOnce({ db: prisma, workerId: "w", now: r2, random: half });
+    const third = await runOnce({ jobs: [def], db: prisma, workerId: "w", now: r2, random: half });
     expect(third).toMatchObject({ status: "succeeded", attempt: 3 });
 
     const gap1 = r1.getTime() - t0.getTime();
@@ -171,7 +171,7 @@ describe("runOnce", () => {
     const { id } = await enqueue(def, { n: 1 });
     let now = new Date();
     for (let i = 0; i < 10; i++) {
-      const r = await runOnce({ db: prisma, workerId: "w", now });
+      const r = await runOnce({ jobs: [def], db: prisma, workerId: "w", now });
       if (!r) break;
       now = new Date((r.runAt ?? now).getTime() + 1);
     }
@@ -189,7 +189,7 @@ describe("runOnce", () => {
       },
     });
     const { id } = await enqueue(def, { n: 1 });
-    expect(await runOnce({ db: prisma, workerId: "w" })).toMatchObject({ status: "failed", attempt: 1 });
+    expect(await runOnce({ jobs: [def], db: prisma, workerId: "w" })).toMatchObject({ status: "failed", attempt: 1 });
     expect(runs).toHaveLength(1);
     expect(await prisma.job.findUniqueOrThrow({ where: { id } })).toMatchObject({
       status: "failed",
@@ -202,7 +202,7 @@ describe("runOnce", () => {
     const { def, runs } = countingJob("reparse");
     const bad = await prisma.job.create({ data: { name: def.name, payload: { n: "not a number" } } });
     const unknown = await prisma.job.create({ data: { name: "test.no-such-job", payload: {} } });
-    while (await runOnce({ db: prisma, workerId: "w" })) {
+    while (await runOnce({ jobs: [def], db: prisma, workerId: "w" })) {
       // drain
     }
     expect(runs).toHaveLength(0);
@@ -223,13 +223,13 @@ describe("runOnce", () => {
     const alive = await prisma.job.create({
       data: { name: def.name, payload: { n: 6 }, status: "running", attempts: 1, lockedBy: "live-worker", startedAt: past, leaseExpiresAt: new Date(Date.now() + 60_000) },
     });
-    expect(await runOnce({ db: prisma, workerId: "w2" })).toMatchObject({ jobId: dead.id, status: "succeeded", attempt: 2 });
-    expect(await runOnce({ db: prisma, workerId: "w2" })).toBeNull();
+    expect(await runOnce({ jobs: [def], db: prisma, workerId: "w2" })).toMatchObject({ jobId: dead.id, status: "succeeded", attempt: 2 });
+    expect(await runOnce({ jobs: [def], db: prisma, workerId: "w2" })).toBeNull();
     expect(runs).toEqual([{ jobId: dead.id, attempt: 2, n: 5 }]);
     expect(await prisma.job.findUniqueOrThrow({ where: { id: alive.id } })).toMatchObject({ status: "running", lockedBy: "live-worker" });
 
     // Once the live worker's lease runs out too (the clock moves past it), it is taken over.
-    expect(await runOnce({ db: prisma, workerId: "w2", now: new Date(Date.now() + 61_000) })).toMatchObject({ jobId: alive.id, attempt: 2 });
+    expect(await runOnce({ jobs: [def], db: prisma, workerId: "w2", now: new Date(Date.now() + 61_000) })).toMatchObject({ jobId: alive.id, attempt: 2 });
   });
 
   it("a dead worker's claim on the last attempt fails the job instead of running it again", async () => {
@@ -237,7 +237,7 @@ describe("runOnce", () => {
     const row = await prisma.job.create({
       data: { name: def.name, payload: { n: 1 }, status: "running", attempts: 2, maxAttempts: 2, lockedBy: "dead", leaseExpiresAt: new Date(Date.now() - 1) },
     });
-    expect(await runOnce({ db: prisma, workerId: "w" })).toMatchObject({ status: "failed" });
+    expect(await runOnce({ jobs: [def], db: prisma, workerId: "w" })).toMatchObject({ status: "failed" });
     expect(runs).toHaveLength(0);
     expect((await prisma.job.findUniqueOrThrow({ where: { id: row.id } })).lastError).toMatch(/lease expired/);
   });
@@ -247,9 +247,9 @@ describe("runOnce", () => {
     const gate = new Promise<void>((r) => (finish = r));
     const { def, runs } = countingJob("long", { behaviour: () => gate.then(() => "slow but done") });
     const { id } = await enqueue(def, { n: 1 });
-    const running = runOnce({ db: prisma, workerId: "slow", leaseMs: 300 });
+    const running = runOnce({ jobs: [def], db: prisma, workerId: "slow", leaseMs: 300 });
     await new Promise((r) => setTimeout(r, 800)); // well past the first lease
-    expect(await runOnce({ db: prisma, workerId: "other", leaseMs: 300 })).toBeNull();
+    expect(await runOnce({ jobs: [def], db: prisma, workerId: "other", leaseMs: 300 })).toBeNull();
     const row = await prisma.job.findUniqueOrThrow({ where: { id } });
     expect(row.lockedBy).toBe("slow");
     expect(row.leaseExpiresAt!.getTime()).toBeGreaterThan(Date.now());
@@ -268,7 +268,7 @@ describe("runOnce", () => {
       },
     });
     const jobId = (await enqueue(def, {})).id;
-    expect(await runOnce({ db: prisma, workerId: "w" })).toMatchObject({ status: "lost" });
+    expect(await runOnce({ jobs: [def], db: prisma, workerId: "w" })).toMatchObject({ status: "lost" });
     expect(await prisma.job.findUniqueOrThrow({ where: { id: jobId } })).toMatchObject({ status: "canceled" });
   });
 });
@@ -292,7 +292,7 @@ describe("runners in parallel", () => {
     const ids = await Promise.all(Array.from({ length: 50 }, (_, n) => enqueue(def, { n }).then((r) => r.id)));
     const controller = new AbortController();
     const loops = clients.map((db, i) =>
-      startRunner({ db, concurrency: 3, pollMs: 10, signal: controller.signal, workerId: `runner-${i}`, cron: false, log: () => undefined }),
+      startRunner({ jobs: [def], db, concurrency: 3, pollMs: 10, signal: controller.signal, workerId: `runner-${i}`, cron: false, log: () => undefined }),
     );
     const deadline = Date.now() + 15_000;
     while ((await prisma.job.count({ where: { status: "succeeded" } })) < 50 && Date.now() < deadline) {
@@ -324,7 +324,7 @@ describe("runners in parallel", () => {
     });
     const { id } = await enqueue(def, {});
     const controller = new AbortController();
-    const loop = startRunner({ db: prisma, concurrency: 1, pollMs: 10, signal: controller.signal, cron: false, log: () => undefined });
+    const loop = startRunner({ jobs: [def], db: prisma, concurrency: 1, pollMs: 10, signal: controller.signal, cron: false, log: () => undefined });
     await startedP;
     controller.abort();
     release();
@@ -348,8 +348,8 @@ describe("cron", () => {
     try {
       const tick = (now: Date) =>
         Promise.all([
-          scheduleCronJobs({ db: a, now, jobs: [def as JobDefinition<unknown>] }),
-          scheduleCronJobs({ db: b, now, jobs: [def as JobDefinition<unknown>] }),
+          scheduleCronJobs({ db: a, now, jobs: [def] }),
+          scheduleCronJobs({ db: b, now, jobs: [def] }),
         ]);
       const now1 = new Date("2026-01-01T10:07:30Z");
       const [ra, rb] = await tick(now1);
@@ -362,25 +362,27 @@ describe("cron", () => {
       expect(row.runAt.toISOString()).toBe("2026-01-01T10:05:00.000Z");
 
       await Promise.all([
-        runOnce({ db: a, workerId: "a", now: new Date("2026-01-01T10:09:59Z") }),
-        runOnce({ db: b, workerId: "b", now: new Date("2026-01-01T10:09:59Z") }),
+        runOnce({ jobs: [def], db: a, workerId: "a", now: new Date("2026-01-01T10:09:59Z") }),
+        runOnce({ jobs: [def], db: b, workerId: "b", now: new Date("2026-01-01T10:09:59Z") }),
       ]);
       expect(runs).toEqual(["2026-01-01T10:05:00.000Z"]);
 
       await tick(new Date("2026-01-01T10:10:01Z")); // the next period
       expect(await prisma.job.count()).toBe(2);
       // A period long gone (the runners were down for a day) is not caught up.
-      expect(await scheduleCronJobs({ db: a, now: new Date("2026-01-02T10:12:00Z"), jobs: [def as JobDefinition<unknown>], catchUpMs: 60_000 })).toEqual([]);
+      expect(await scheduleCronJobs({ db: a, now: new Date("2026-01-02T10:12:00Z"), jobs: [def], catchUpMs: 60_000 })).toEqual([]);
     } finally {
       await Promise.all([a.$disconnect(), b.$disconnect()]);
     }
   });
 
-  it("a second job with a taken name throws", () => {
+  it("two jobs with one name: a runner refuses to start; a bad name fails at definition", async () => {
     const name = uniqueName("dup");
     const def = defineJob({ name, parse: (p) => p, run: async () => undefined });
-    expect(() => defineJob({ name, parse: (p) => p, run: async () => undefined })).toThrow(/already registered/);
-    expect(defineJob(def)).toBe(def); // the same definition again is a no-op
+    const twin = defineJob({ name, parse: (p) => p, run: async () => "the other one" });
+    expect(() => jobsByName([def, twin])).toThrow(DuplicateJobError);
+    expect(jobsByName([def, def]).get(name)).toBe(def); // the same job listed twice is one job
+    await expect(startRunner({ jobs: [def, twin], db: prisma, signal: AbortSignal.abort(), log: () => undefined })).rejects.toThrow(DuplicateJobError);
     expect(() => defineJob({ name: "Bad Name", parse: (p) => p, run: async () => undefined })).toThrow(/Invalid job name/);
   });
 

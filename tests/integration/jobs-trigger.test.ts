@@ -1,7 +1,7 @@
 /**
  * The Trigger.dev path, with the SDK intercepted (no network): with TRIGGER_SECRET_KEY set, enqueue
  * triggers the job's task with its payload and a global idempotency key and writes no jobs row; the
- * task wrappers in trigger/ run the same registered job function.
+ * task wrappers in trigger/ run the same job function, one task per job of src/server/jobs.ts.
  */
 import { describe, expect, it, vi } from "vitest";
 
@@ -76,7 +76,7 @@ describe("enqueue with TRIGGER_SECRET_KEY", () => {
 
   it("without a key or delay passes neither; a bad payload never reaches Trigger.dev", async () => {
     sdk.trigger.mockClear();
-    await enqueue("test.send-report", { reportId: "r2" });
+    await enqueue(sendReport, { reportId: "r2" });
     expect(sdk.trigger).toHaveBeenLastCalledWith("test.send-report", { reportId: "r2" }, {});
     await expect(enqueue(sendReport, { reportId: 5 } as unknown as { reportId: string })).rejects.toThrow();
     expect(sdk.trigger).toHaveBeenCalledTimes(1);
@@ -85,23 +85,22 @@ describe("enqueue with TRIGGER_SECRET_KEY", () => {
 });
 
 describe("trigger/ task wrappers", () => {
-  it("runJobTask runs the registered job function with the run's attempt and id", async () => {
+  it("runJobTask runs the job function with the run's attempt and id", async () => {
     const { runJobTask } = await import("../../trigger/run-job");
     received.length = 0;
-    await expect(runJobTask("test.send-report", { reportId: "r3" }, { attempt: 2, runId: "run_abc" })).resolves.toEqual({ sent: "r3" });
+    await expect(runJobTask(sendReport, { reportId: "r3" }, { attempt: 2, runId: "run_abc" })).resolves.toEqual({ sent: "r3" });
     expect(received).toEqual([{ payload: { reportId: "r3" }, attempt: 2, jobId: "run_abc" }]);
   });
 
   it("turns permanent failures into AbortTaskRunError (no retry) and leaves others to the retry policy", async () => {
     const { runJobTask } = await import("../../trigger/run-job");
-    await expect(runJobTask("test.send-report", { reportId: "gone" }, { attempt: 1, runId: "r" })).rejects.toBeInstanceOf(sdk.AbortTaskRunError);
-    await expect(runJobTask("test.send-report", { reportId: 1 }, { attempt: 1, runId: "r" })).rejects.toBeInstanceOf(sdk.AbortTaskRunError);
-    await expect(runJobTask("test.unknown", {}, { attempt: 1, runId: "r" })).rejects.toBeInstanceOf(sdk.AbortTaskRunError);
+    await expect(runJobTask(sendReport, { reportId: "gone" }, { attempt: 1, runId: "r" })).rejects.toBeInstanceOf(sdk.AbortTaskRunError);
+    await expect(runJobTask(sendReport, { reportId: 1 }, { attempt: 1, runId: "r" })).rejects.toBeInstanceOf(sdk.AbortTaskRunError);
   });
 
   it("declares one task per job (retry policy from the job) and a scheduled task for cron jobs, both calling the job", async () => {
-    const { jobTasks } = await import("../../trigger/tasks");
-    expect(jobTasks.length).toBeGreaterThanOrEqual(2);
+    const { jobTasksFor } = await import("../../trigger/tasks");
+    expect(jobTasksFor([sendReport, nightly])).toHaveLength(2);
     const taskParams = sdk.task.mock.calls.map((c) => c[0]).find((p) => p.id === sendReport.name)!;
     expect(taskParams).toMatchObject({
       id: "test.send-report",
@@ -115,5 +114,13 @@ describe("trigger/ task wrappers", () => {
     const scheduled = sdk.scheduleTask.mock.calls.map((c) => c[0]).find((p) => p.id === nightly.name)!;
     expect(scheduled.cron).toBe("0 3 * * *");
     await expect(scheduled.run({ timestamp: new Date("2026-02-01T03:00:00Z") }, ctx)).resolves.toEqual({ ranFor: "2026-02-01T03:00:00.000Z" });
+  });
+
+  it("the app's tasks are its job list: one task per job, scheduled for cron jobs", async () => {
+    const { jobTasks } = await import("../../trigger/tasks");
+    const { jobs } = await import("@/server/jobs");
+    expect(jobTasks.map((t) => t.id)).toEqual(jobs.map((j) => j.name));
+    const scheduledIds = new Set(sdk.scheduleTask.mock.calls.map((c) => c[0].id));
+    for (const job of jobs) expect(scheduledIds.has(job.name), job.name).toBe(job.cron !== undefined);
   });
 });

@@ -1,6 +1,7 @@
-// The jobs API: define a job next to its use case, enqueue it from anywhere on the server.
-export { defineJob, registerJob, getJob, listJobs, taskIdFor, DuplicateJobError } from "./registry";
-export { enqueue, UnknownJobError, type EnqueueJobOptions, type EnqueueResult } from "./enqueue";
+// The jobs API: define a job next to its use case, list it in src/server/jobs.ts, enqueue it from
+// anywhere on the server.
+export { defineJob, jobsByName, taskIdFor, DuplicateJobError } from "./define-job";
+export { enqueue, type EnqueueJobOptions, type EnqueueResult } from "./enqueue";
 export { backoffDelayMs, resolveRetryPolicy, DEFAULT_RETRY_POLICY } from "./backoff";
 export { PermanentJobError, type JobContext, type JobDefinition, type RetryPolicy, type EnqueueOptions } from "./types";
 export {

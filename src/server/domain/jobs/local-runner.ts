@@ -5,7 +5,7 @@ import type { DbTx } from "@/server/db/client";
 import { createLocalJobQueue } from "@/server/providers/jobs";
 import { backoffDelayMs, resolveRetryPolicy } from "./backoff";
 import { parseCron, previousFireTime } from "./cron";
-import { getJob, listJobs, taskIdFor } from "./registry";
+import { jobsByName, taskIdFor } from "./define-job";
 import { PermanentJobError, type JobDefinition } from "./types";
 import { defaultWorkerId, isStoppedWorkerOfThisHost } from "./worker-id";
 import { HOUR_MS } from "@/lib/time";
@@ -29,6 +29,8 @@ const MAX_ERROR_LENGTH = 2_000;
 
 export interface RunOnceOptions {
   db: DbTx;
+  /** The jobs this runner knows (the app's: `jobs` from src/server/jobs.ts); a row naming another one fails. */
+  jobs: readonly JobDefinition[];
   workerId: string;
   /** The runner's clock (tests move it forward); defaults to the real time. */
   now?: Date;
@@ -147,8 +149,8 @@ export async function runOnce(opts: RunOnceOptions): Promise<RunOnceResult | nul
   try {
     // The runner that held the last attempt died: no attempts left.
     if (attempt > job.maxAttempts) return await fail(`The worker running attempt ${job.maxAttempts} stopped before finishing (lease expired, or released when its worker restarted).`);
-    const def = getJob(job.name);
-    if (!def) return await fail(`Unknown job "${job.name}": no job of that name is registered in this worker.`);
+    const def = opts.jobs.find((j) => j.name === job.name);
+    if (!def) return await fail(`Unknown job "${job.name}": not in this worker's list of jobs (src/server/jobs.ts).`);
 
     let payload: unknown;
     try {
@@ -197,7 +199,8 @@ export interface ScheduleCronOptions {
   catchUpMs?: number;
   /** Remembers what this runner already enqueued, to skip the database until the next period. */
   seen?: Map<string, string>;
-  jobs?: JobDefinition<unknown>[];
+  /** The jobs whose `cron` to schedule (the app's: `jobs` from src/server/jobs.ts). */
+  jobs: readonly JobDefinition[];
 }
 
 /**
@@ -210,7 +213,7 @@ export async function scheduleCronJobs(opts: ScheduleCronOptions): Promise<{ nam
   const catchUpMs = opts.catchUpMs ?? HOUR_MS;
   const queue = createLocalJobQueue({ db: opts.db });
   const out: { name: string; id: string; created: boolean }[] = [];
-  for (const def of opts.jobs ?? listJobs()) {
+  for (const def of opts.jobs) {
     if (!def.cron) continue;
     const period = previousFireTime(parseCron(def.cron), now);
     if (!period || now.getTime() - period.getTime() > catchUpMs) continue;
@@ -236,6 +239,8 @@ export async function scheduleCronJobs(opts: ScheduleCronOptions): Promise<{ nam
 
 export interface RunnerOptions {
   db: DbTx;
+  /** The jobs to run and schedule: the app's, `jobs` from src/server/jobs.ts. */
+  jobs: readonly JobDefinition[];
   /** Jobs run at the same time by this process. */
   concurrency?: number;
   /** The wait after finding nothing to do. */
@@ -280,6 +285,7 @@ export async function startRunner(opts: RunnerOptions): Promise<void> {
   const leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
   const log = opts.log ?? ((line: string) => console.log(`[jobs] ${line}`));
   const seen = new Map<string, string>();
+  jobsByName(opts.jobs); // two jobs with one name: refuse to start rather than run the wrong one
   const pause = async () => {
     try {
       await sleep(pollMs, undefined, { signal: opts.signal });
@@ -301,8 +307,8 @@ export async function startRunner(opts: RunnerOptions): Promise<void> {
   const loop = async (slot: number) => {
     while (!opts.signal.aborted) {
       try {
-        if (slot === 0 && opts.cron !== false) await scheduleCronJobs({ db: opts.db, seen });
-        const result = await runOnce({ db: opts.db, workerId: `${workerId}#${slot}`, leaseMs, log });
+        if (slot === 0 && opts.cron !== false) await scheduleCronJobs({ db: opts.db, jobs: opts.jobs, seen });
+        const result = await runOnce({ db: opts.db, jobs: opts.jobs, workerId: `${workerId}#${slot}`, leaseMs, log });
         if (result && result.status !== "succeeded") {
           log(`${result.name} ${result.jobId} attempt ${result.attempt}: ${result.status}${result.error ? ` (${result.error})` : ""}`);
         }

@@ -1,8 +1,8 @@
 import type { DbTx } from "@/server/db/client";
 
 // The contract between code that needs work done later and the runners that do it. A job is a
-// plain, idempotent async function registered by name (src/server/domain/jobs/registry.ts); the
-// local runner (Postgres jobs table) and the Trigger.dev tasks in trigger/ both call the same one.
+// plain, idempotent async function with a name (defineJob, ./define-job.ts); the local runner
+// (Postgres jobs table) and the Trigger.dev tasks in trigger/ both run the ones in src/server/jobs.ts.
 
 export interface JobContext {
   db: DbTx;
@@ -23,11 +23,13 @@ export interface RetryPolicy {
   jitter?: "full" | "equal" | "none";
 }
 
+// Methods, not function-typed properties: a JobDefinition<{ id: string }> then fits a list of
+// JobDefinition (payload unknown). Runners only call run with what the same job's parse returned.
 export interface JobDefinition<P = unknown> {
   name: string;
   /** Parses and validates the payload (zod); a payload that fails is a permanent failure, not a retry. */
-  parse: (payload: unknown) => P;
-  run: (payload: P, ctx: JobContext) => Promise<unknown>;
+  parse(payload: unknown): P;
+  run(payload: P, ctx: JobContext): Promise<unknown>;
   retry?: Partial<RetryPolicy>;
   /**
    * Cron expression (5 fields, UTC) for scheduled jobs; the runner enqueues one per period (Trigger.dev:
