@@ -7,19 +7,31 @@ const at = (iso: string) => new Date(iso);
 const prev = (expr: string, iso: string) => previousFireTime(expr, at(iso))?.toISOString();
 const next = (expr: string, iso: string) => nextFireTime(expr, at(iso))?.toISOString();
 
+/** The first `count` fire times after `iso`. */
+function fires(expr: string, iso: string, count: number): string[] {
+  const out: string[] = [];
+  for (let from = at(iso); out.length < count; ) {
+    from = nextFireTime(expr, from)!;
+    out.push(from.toISOString().slice(0, 16));
+  }
+  return out;
+}
+
 describe("parseCron", () => {
   it("accepts *, lists, ranges, steps, names and macros", () => {
-    const s = parseCron("0,30 9-17/2 * JAN-MAR mon-fri");
-    expect(s.minutes.flatMap((v, i) => (v ? [i] : []))).toEqual([0, 30]);
-    expect(s.hours.flatMap((v, i) => (v ? [i] : []))).toEqual([9, 11, 13, 15, 17]);
-    expect(s.months.flatMap((v, i) => (v ? [i] : []))).toEqual([1, 2, 3]);
-    expect(s.daysOfWeek.flatMap((v, i) => (v ? [i] : []))).toEqual([1, 2, 3, 4, 5]);
-    expect(parseCron("@daily").minutes[0]).toBe(true);
-    expect(parseCron("5/20 * * * 7").daysOfWeek[0]).toBe(true); // 7 = Sunday
-    expect(parseCron("5/20 * * * *").minutes.flatMap((v, i) => (v ? [i] : []))).toEqual([5, 25, 45]);
+    // 2026-01-01 is a Thursday.
+    expect(fires("0,30 9-17/2 * JAN-MAR mon-fri", "2026-01-01T00:00:00Z", 11)).toEqual([
+      ...["09:00", "09:30", "11:00", "11:30", "13:00", "13:30", "15:00", "15:30", "17:00", "17:30"].map((t) => `2026-01-01T${t}`),
+      "2026-01-02T09:00",
+    ]);
+    expect(next("0,30 9-17/2 * JAN-MAR mon-fri", "2026-01-02T18:00:00Z")).toBe("2026-01-05T09:00:00.000Z"); // over the weekend
+    expect(next("0,30 9-17/2 * JAN-MAR mon-fri", "2026-03-31T18:00:00Z")).toBe("2027-01-01T09:00:00.000Z"); // past March
+    expect(next("@daily", "2026-11-26T10:00:00Z")).toBe("2026-11-27T00:00:00.000Z");
+    expect(next("5/20 * * * 7", "2026-11-26T10:00:00Z")).toBe("2026-11-29T00:05:00.000Z"); // 7 = Sunday
+    expect(fires("5/20 * * * *", "2026-11-26T10:00:00Z", 4)).toEqual(["10:05", "10:25", "10:45", "11:05"].map((t) => `2026-11-26T${t}`));
   });
 
-  it.each(["* * * *", "60 * * * *", "* 24 * * *", "* * 0 * *", "* * * 13 *", "* * * * 8", "*/0 * * * *", "5-1 * * * *", "a * * * *", "1-2-3 * * * *", ", * * * *"])(
+  it.each(["* * * *", "0 * * * * *", "60 * * * *", "* 24 * * *", "* * 0 * *", "* * * 13 *", "* * * * 8", "*/0 * * * *", "5-1 * * * *", "a * * * *", "1-2-3 * * * *", ", * * * *", "/5 * * * *"])(
     "rejects %j",
     (expr) => {
       expect(() => parseCron(expr)).toThrow(CronParseError);

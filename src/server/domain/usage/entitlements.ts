@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import type { DbTx } from "@/server/db/client";
 import type { LimitDetails } from "@/server/domain/errors";
 import { DEFAULT_PLAN, isPlanId, nextPlan, plans, type OverrunStrategy, type PlanId } from "@/server/domain/plans/plans";
@@ -169,27 +170,31 @@ export function limitDetails(e: Entitlement, requested: number): LimitDetails | 
 
 // ---------- The cache behind checkEntitlement ----------
 //
-// Snapshots per (tenant, plan, metric, period start). Entries live ENTITLEMENT_CACHE_TTL_MS: other app
-// instances (and the job runner crediting purchases) change usage this process cannot see, so an answer may
-// be that stale. That is acceptable because checkEntitlement is advisory (what the UI shows, a pre-check
-// before work): the authoritative decision is made again inside recordUsage's transaction. recordUsage
-// and project deletion in this process drop the tenant's entries for the metric at once. The plan is part
-// of the key, so after a plan change the next check misses; the period too, so a new month starts fresh.
+// One snapshot per (tenant, metric), for the plan and period it was measured under, for
+// ENTITLEMENT_CACHE_TTL_MS: other app instances (and the job runner crediting purchases) change usage
+// this process cannot see, so an answer may be that stale. That is acceptable because checkEntitlement is
+// advisory (what the UI shows, a pre-check before work): the authoritative decision is made again inside
+// recordUsage's transaction. recordUsage and project deletion in this process drop the tenant's entry for
+// the metric at once. A snapshot of another plan or period is a miss, so after a plan change or at a new
+// month the next check measures again. At most ENTITLEMENT_CACHE_MAX_ENTRIES, least recently used go first.
 
 export const ENTITLEMENT_CACHE_TTL_MS = 5_000;
-const ENTITLEMENT_CACHE_MAX_TENANTS = 10_000;
+const ENTITLEMENT_CACHE_MAX_ENTRIES = 50_000;
 
-const cache = new Map<string, Map<string, { snapshot: UsageSnapshot; expiresAt: number }>>();
+interface CachedSnapshot {
+  plan: string;
+  periodStart: number;
+  snapshot: UsageSnapshot;
+}
+
+const cache = new LRUCache<string, CachedSnapshot>({ max: ENTITLEMENT_CACHE_MAX_ENTRIES, ttl: ENTITLEMENT_CACHE_TTL_MS });
 const stats = { hits: 0, misses: 0 };
 
-const cacheKey = (plan: string, metric: UsageMetric, period: UsagePeriod) => `${plan}|${metric}|${period.start.toISOString()}`;
+const cacheKey = (tenantId: string, metric: UsageMetric) => `${tenantId}|${metric}`;
 
-/** Drops the cached snapshots of these metrics for the tenant (every plan and period). */
+/** Drops the cached snapshots of these metrics for the tenant. */
 export function invalidateEntitlements(tenantId: string, metrics: Iterable<UsageMetric>): void {
-  const entries = cache.get(tenantId);
-  if (!entries) return;
-  const dropped = new Set(metrics);
-  for (const key of entries.keys()) if (dropped.has(key.split("|")[1] as UsageMetric)) entries.delete(key);
+  for (const metric of metrics) cache.delete(cacheKey(tenantId, metric));
 }
 
 export function clearEntitlementCache(): void {
@@ -211,28 +216,16 @@ export async function checkEntitlement(
 ): Promise<Entitlement> {
   const now = input.now ?? new Date();
   const period = usagePeriod(now);
-  const key = cacheKey(input.tenant.plan, input.metric, period);
-  const entries = cache.get(input.tenant.id);
-  const hit = input.cache === false ? undefined : entries?.get(key);
+  const key = cacheKey(input.tenant.id, input.metric);
+  const hit = input.cache === false ? undefined : cache.get(key);
   let snapshot: UsageSnapshot;
-  if (hit && hit.expiresAt > Date.now()) {
+  if (hit && hit.plan === input.tenant.plan && hit.periodStart === period.start.getTime()) {
     stats.hits++;
     snapshot = hit.snapshot;
   } else {
     stats.misses++;
     snapshot = await measureSnapshot(db, { tenantId: input.tenant.id, metric: input.metric, now });
-    if (input.cache !== false) storeSnapshot(input.tenant.id, key, snapshot);
+    if (input.cache !== false) cache.set(key, { plan: input.tenant.plan, periodStart: period.start.getTime(), snapshot });
   }
   return decideEntitlement({ plan: input.tenant.plan, metric: input.metric, units: input.units, snapshot, period });
-}
-
-function storeSnapshot(tenantId: string, key: string, snapshot: UsageSnapshot) {
-  let entries = cache.get(tenantId);
-  if (!entries) {
-    // Bounded: past the cap the tenant cached longest ago goes first (Map keeps insertion order).
-    if (cache.size >= ENTITLEMENT_CACHE_MAX_TENANTS) cache.delete(cache.keys().next().value!);
-    entries = new Map();
-    cache.set(tenantId, entries);
-  }
-  entries.set(key, { snapshot, expiresAt: Date.now() + ENTITLEMENT_CACHE_TTL_MS });
 }
