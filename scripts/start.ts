@@ -59,7 +59,14 @@ const { withTrustedClientAddress } = await import("../src/server/http/trusted-re
 
 const server = http.createServer();
 if (keepAliveTimeout !== undefined) server.keepAliveTimeout = keepAliveTimeout;
-const app = next({ dev: false, dir, hostname: hostname ?? "localhost", port, httpServer: server });
+// Next's request URLs (NextURL, what src/proxy.ts sees) call every loopback address "localhost", while
+// Next takes a rewrite to a host other than the `hostname` given here for an external one, fetches it and
+// passes its answer on. Given "127.0.0.1", each default-locale page's rewrite (/ -> /en) would come back
+// as next-intl's 307 to "/" for ever. So Next is told "localhost" for any loopback address; the server
+// still listens on the address asked for.
+const LOOPBACK_ADDRESS = /^(?:127(?:\.\d{1,3}){3}|::1|\[::1\])$/;
+const nextHostname = !hostname || LOOPBACK_ADDRESS.test(hostname) ? "localhost" : hostname;
+const app = next({ dev: false, dir, hostname: nextHostname, port, httpServer: server });
 
 // Like `next start`, the port opens at once and requests wait for the app to be ready.
 const ready = (async () => {

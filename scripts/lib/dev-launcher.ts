@@ -114,6 +114,9 @@ export async function runDevLauncher(argv: string[]): Promise<number> {
         BETTER_AUTH_SECRET: secret,
         NEXT_TELEMETRY_DISABLED: "1",
         APP_URL: process.env.APP_URL || appUrl,
+        // The port next dev listens on: the app trusts localhost, 127.0.0.1 and [::1] on it as origins
+        // (src/server/http/cross-site.ts), so the dev server works whichever name the browser uses.
+        PORT: String(port),
       },
     });
     nextPid = child.pid;

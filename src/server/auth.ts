@@ -17,6 +17,7 @@ import { acceptPendingInvitationsForUser } from "@/server/domain/tenancy/invitat
 import { defaultTenantName } from "@/server/domain/tenancy/provision-tenant";
 import { provisionTenantForNewUser } from "@/server/domain/tenancy/single-tenant";
 import { databaseBusyAnswers } from "@/server/http/auth-database-busy";
+import { trustedOrigins } from "@/server/http/cross-site";
 
 // Better Auth's organization plugin checks its own endpoints against the same matrix the tRPC layer uses.
 const ac = createAccessControl(statements);
@@ -57,7 +58,9 @@ function createAuth() {
     appName: "SaaS Template",
     baseURL: env.APP_URL,
     secret: resolveAuthSecret(env),
-    trustedOrigins: [env.APP_URL],
+    // APP_URL's origin; in development also localhost, 127.0.0.1 and [::1] on the dev port (one rule with
+    // the API routes' cross-site check).
+    trustedOrigins: trustedOrigins(),
     telemetry: { enabled: false },
     // Unexpected errors reach the auth route (src/app/api/auth/[...all]/route.ts), which answers a busy
     // database 503 + Retry-After instead of Better Auth's bare 500. Its APIErrors (4xx) stay answers.

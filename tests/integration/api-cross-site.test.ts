@@ -108,6 +108,8 @@ describe("the trusted origin", () => {
     expect(isTrustedOrigin(new URL(env.APP_URL).origin)).toBe(true);
     expect(isTrustedOrigin(`${new URL(env.APP_URL).origin}/`)).toBe(true);
     for (const o of ["null", "", "https://evil.example", "http://localhost:3000.evil.example", "not a url"]) expect(isTrustedOrigin(o), o).toBe(false);
+    // The other loopback names of the server are trusted in development only (dev-local-origins.test.ts).
+    for (const o of ["http://127.0.0.1:3000", "http://[::1]:3000"]) expect(isTrustedOrigin(o), o).toBe(false);
   });
 });
 

@@ -1,8 +1,8 @@
 /**
  * Cross-site request refusal for the API routes (tRPC and Better Auth), so a page on another site
- * cannot make a signed-in browser change anything. One rule for both, the same origin Better Auth
- * trusts (`trustedOrigins: [env.APP_URL]` in src/server/auth.ts; in development the dev launcher sets
- * APP_URL to the port it serves, scripts/lib/dev-launcher.ts). Edit both places together.
+ * cannot make a signed-in browser change anything. One rule for both: the origins of trustedOrigins()
+ * below, which Better Auth trusts too (src/server/auth.ts). In production and tests that is APP_URL's
+ * origin alone; in development also the other loopback names of the dev server (see below).
  *
  * Only what a browser sends is judged: Origin and Sec-Fetch-Site are set by the browser and a page
  * cannot forge them. A request carrying neither (curl, server-to-server callers, the internal
@@ -18,11 +18,36 @@ export function appOrigin(): string {
   return new URL(env.APP_URL).origin;
 }
 
-/** True for the app's own origin only; "null" (sandboxed frames, some redirects) is never trusted. */
+/** The names of this machine a browser may use for a dev server it runs. */
+const LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"];
+
+/**
+ * The origins a browser's request may come from: APP_URL's, and in development (NODE_ENV=development
+ * only, never in production or tests) localhost, 127.0.0.1 and [::1] on the dev server's port, so the
+ * dev server works whichever of them the developer opens. The port is PORT (the dev launcher passes the
+ * one next dev listens on), else APP_URL's.
+ */
+export function trustedOriginsFor(input: { appUrl: string; nodeEnv: string; port?: string }): string[] {
+  const app = new URL(input.appUrl);
+  const origins = new Set([app.origin]);
+  if (input.nodeEnv === "development") {
+    const port = input.port?.trim() || app.port || (app.protocol === "https:" ? "443" : "80");
+    const protocol = LOOPBACK_HOSTS.includes(app.hostname) ? app.protocol : "http:";
+    for (const host of LOOPBACK_HOSTS) origins.add(new URL(`${protocol}//${host}:${port}`).origin);
+  }
+  return [...origins];
+}
+
+/** trustedOriginsFor this process's environment. */
+export function trustedOrigins(): string[] {
+  return trustedOriginsFor({ appUrl: env.APP_URL, nodeEnv: env.NODE_ENV, port: process.env.PORT });
+}
+
+/** True for a trusted origin only (trustedOrigins); "null" (sandboxed frames, some redirects) is never trusted. */
 export function isTrustedOrigin(origin: string | null): boolean {
   if (!origin || origin === "null") return false;
   try {
-    return new URL(origin).origin === appOrigin();
+    return trustedOrigins().includes(new URL(origin).origin);
   } catch {
     return false;
   }
