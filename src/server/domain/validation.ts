@@ -16,3 +16,10 @@ export function plainText(opts: { min: number; max: number; tooShort: string; to
 
 /** Ids Better Auth generates (32 url-safe characters) or our UUIDs. */
 export const entityIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "Not a valid id");
+
+/**
+ * true when A and B are assignable both ways. Output schemas check themselves against what their
+ * procedure returns with `true satisfies SameShape<z.output<typeof schema>, Returned>`: a field the schema
+ * lacks (zod would strip it from the answer, and the UI's types would lose it) or one it adds does not compile.
+ */
+export type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -11,6 +11,7 @@ import {
 } from "@/server/domain/billing/checkout";
 import { openCustomerPortal } from "@/server/domain/billing/customers";
 import { getBillingOverview } from "@/server/domain/billing/overview";
+import { billingOverviewSchema } from "@/server/domain/billing/overview-schema";
 import { billingPageUrl } from "@/server/domain/billing/provider-calls";
 import {
   cancelSubscription,
@@ -40,9 +41,9 @@ export const billingRouter = createTRPCRouter({
   })),
 
   /** Everything the billing page shows. */
-  overview: tenantProcedure("billing:read").query(({ ctx }) =>
-    getBillingOverview(ctx.db, { tenant: ctx.tenant, providerName: paymentProvider.name }),
-  ),
+  overview: tenantProcedure("billing:read")
+    .output(billingOverviewSchema)
+    .query(({ ctx }) => getBillingOverview(ctx.db, { tenant: ctx.tenant, providerName: paymentProvider.name })),
 
   /** Back from a hosted checkout: has the provider confirmed it yet? "unknown": not a checkout of this workspace. */
   checkoutStatus: tenantProcedure("billing:read")

@@ -11,10 +11,13 @@ import {
   tenantActor,
   updateRole,
 } from "@/server/domain/rbac/iam-roles";
+import { roleListSchema } from "@/server/domain/rbac/role-schemas";
 
 // Built-in roles come from the matrix (rbac/permissions.ts); custom roles are the tenant's iam_roles.
 export const iamRolesRouter = createTRPCRouter({
-  list: tenantProcedure("role:read").query(({ ctx }) => listRoles(ctx.db, { tenantId: ctx.tenant.id })),
+  list: tenantProcedure("role:read")
+    .output(roleListSchema)
+    .query(({ ctx }) => listRoles(ctx.db, { tenantId: ctx.tenant.id })),
 
   create: tenantProcedure("role:manage")
     .input(z.object({ name: roleNameSchema, description: roleDescriptionSchema.optional(), permissions: rolePermissionsSchema }))

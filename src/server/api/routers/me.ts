@@ -9,6 +9,7 @@ import {
   setPreferencesInputSchema,
 } from "@/server/domain/notifications/preferences";
 import { listMemberships } from "@/server/domain/tenancy/memberships";
+import { meSchema } from "@/server/domain/tenancy/tenancy-schemas";
 
 export const meRouter = createTRPCRouter({
   // Counted with Better Auth's /sign-up/email (same rule, same key), which it calls through auth.api.
@@ -23,7 +24,7 @@ export const meRouter = createTRPCRouter({
       return { email, verificationRequired };
     }),
 
-  get: protectedProcedure.query(async ({ ctx }) => ({
+  get: protectedProcedure.output(meSchema).query(async ({ ctx }) => ({
     user: { id: ctx.user.id, name: ctx.user.name, email: ctx.user.email, emailVerified: ctx.user.emailVerified },
     activeTenantId: ctx.session.session.activeOrganizationId ?? null,
     memberships: await listMemberships(ctx.db, ctx.user.id),

@@ -11,6 +11,7 @@ import {
   renameProject,
   runProjectAnalysis,
 } from "@/server/domain/projects/projects";
+import { projectListSchema, projectSchema } from "@/server/domain/projects/project-schemas";
 import type { MemberType } from "@/generated/prisma/client";
 
 const byId = z.object({ id: projectIdSchema });
@@ -19,10 +20,13 @@ const byId = z.object({ id: projectIdSchema });
 const actorOf = (ctx: { user: { id: string }; membership: { memberType: MemberType } }) => ({ userId: ctx.user.id, type: ctx.membership.memberType });
 
 export const projectsRouter = createTRPCRouter({
-  list: tenantProcedure("project:read").query(({ ctx }) => listProjects(ctx.db, { tenantId: ctx.tenant.id })),
+  list: tenantProcedure("project:read")
+    .output(projectListSchema)
+    .query(({ ctx }) => listProjects(ctx.db, { tenantId: ctx.tenant.id })),
 
   get: tenantProcedure("project:read")
     .input(byId)
+    .output(projectSchema)
     .query(({ ctx, input }) => getProjectOrThrow(ctx.db, { tenantId: ctx.tenant.id, id: input.id })),
 
   create: tenantProcedure("project:create")

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { createTRPCRouter, memberProcedure, tenantProcedure } from "@/server/api/trpc";
 import { listMemberships, switchActiveTenant } from "@/server/domain/tenancy/memberships";
 import { isSingleTenantMode } from "@/server/domain/tenancy/single-tenant";
+import { currentTenantSchema, membershipListSchema } from "@/server/domain/tenancy/tenancy-schemas";
 import {
   createWorkspace,
   deleteConfirmationSchema,
@@ -21,17 +22,18 @@ const byTenantId = z.object({ tenantId: entityIdSchema });
 
 export const tenantsRouter = createTRPCRouter({
   /** The caller's workspaces, for the tenant switcher. */
-  mine: memberProcedure.query(({ ctx }) => listMemberships(ctx.db, ctx.user.id)),
+  mine: memberProcedure.output(membershipListSchema).query(({ ctx }) => listMemberships(ctx.db, ctx.user.id)),
 
   /** The active tenant with the caller's role and permissions: what the UI's can() reads. */
-  current: tenantProcedure("tenant:read").query(({ ctx }) => ({
-    ...ctx.tenant,
-    role: ctx.membership.role,
-    memberType: ctx.membership.memberType,
-    permissions: ctx.permissions,
-    /** True: one workspace for the install; the UI hides the switcher and create/leave/delete. */
-    singleTenantMode: isSingleTenantMode(),
-  })),
+  current: tenantProcedure("tenant:read")
+    .output(currentTenantSchema)
+    .query(({ ctx }) => ({
+      ...ctx.tenant,
+      role: ctx.membership.role,
+      memberType: ctx.membership.memberType,
+      permissions: ctx.permissions,
+      singleTenantMode: isSingleTenantMode(),
+    })),
 
   switch: memberProcedure
     .input(byTenantId)

@@ -12,6 +12,7 @@ import {
 } from "@/server/domain/usage/record-usage";
 import { assertNotRefused } from "@/server/domain/usage/usage-errors";
 import { getUsageOverview } from "@/server/domain/usage/usage-overview";
+import { usageOverviewSchema } from "@/server/domain/usage/usage-overview-schema";
 
 // Reporting usage (API clients: counted against the plan, attributed to "API") shares the "usage" rate
 // limit; a batch of up to 1,000 events counts as one request.
@@ -38,5 +39,7 @@ export const usageRouter = createTRPCRouter({
     .query(({ ctx, input }) => checkEntitlement(ctx.db, { tenant: ctx.tenant, metric: input.metric, units: input.units })),
 
   /** The usage page: current period per metric, breakdowns per project and actor, daily totals, credits, alerts. */
-  overview: tenantProcedure("usage:read").query(({ ctx }) => getUsageOverview(ctx.db, { tenant: ctx.tenant, now: new Date() })),
+  overview: tenantProcedure("usage:read")
+    .output(usageOverviewSchema)
+    .query(({ ctx }) => getUsageOverview(ctx.db, { tenant: ctx.tenant, now: new Date() })),
 });

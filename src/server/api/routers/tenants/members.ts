@@ -9,9 +9,12 @@ import {
   removeMember,
   roleKeySchema,
 } from "@/server/domain/tenancy/members";
+import { memberListSchema } from "@/server/domain/tenancy/tenancy-schemas";
 
 export const membersRouter = createTRPCRouter({
-  list: tenantProcedure("member:read").query(({ ctx }) => listMembers(ctx.db, { tenantId: ctx.tenant.id })),
+  list: tenantProcedure("member:read")
+    .output(memberListSchema)
+    .query(({ ctx }) => listMembers(ctx.db, { tenantId: ctx.tenant.id })),
 
   changeRole: tenantProcedure("member:update")
     .input(z.object({ memberId: memberIdSchema, role: roleKeySchema, memberType: memberTypeSchema.optional() }))

@@ -11,12 +11,15 @@ import {
   teamIdSchema,
   teamNameSchema,
 } from "@/server/domain/tenancy/teams";
+import { teamListSchema } from "@/server/domain/tenancy/tenancy-schemas";
 
 const byTeam = z.object({ teamId: teamIdSchema });
 const teamMember = byTeam.extend({ memberId: memberIdSchema });
 
 export const teamsRouter = createTRPCRouter({
-  list: tenantProcedure("team:read").query(({ ctx }) => listTeams(ctx.db, { tenantId: ctx.tenant.id })),
+  list: tenantProcedure("team:read")
+    .output(teamListSchema)
+    .query(({ ctx }) => listTeams(ctx.db, { tenantId: ctx.tenant.id })),
 
   create: tenantProcedure("team:manage")
     .input(z.object({ name: teamNameSchema }))
