@@ -7,7 +7,6 @@ import { meRouter } from "./routers/me";
 import { platformRouter } from "./routers/platform";
 import { privacyRouter } from "./routers/privacy";
 import { projectsRouter } from "./routers/projects";
-import { securityRouter } from "./routers/security";
 import { tenantsRouter } from "./routers/tenants";
 import { usageRouter } from "./routers/usage";
 
@@ -20,7 +19,6 @@ export const appRouter = createTRPCRouter({
   billing: billingRouter,
   iamRoles: iamRolesRouter,
   platform: platformRouter,
-  security: securityRouter,
   privacy: privacyRouter,
   internal: internalRouter,
   admin: adminRouter,

@@ -1,7 +1,7 @@
 /**
  * Context and procedure builders: the ONE place where authentication, tenancy, permissions and rate
- * limits (and, in a later issue, read-only impersonation) are enforced. Edit this file when a
- * new kind of caller appears; routers only pick a builder and call the domain.
+ * limits are enforced. Edit this file when a new kind of caller appears; routers only pick a builder
+ * and call the domain.
  */
 import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
 import superjson from "superjson";

@@ -7,7 +7,7 @@ import { getServerApi } from "@/trpc/server";
 
 const USERS_PER_PAGE = 25;
 
-/** Tenants and users, read-only (the admin panel grows in later issues). `?users=<id>` pages the users. */
+/** Tenants and users, read-only. `?users=<id>` pages the users. */
 export default async function PlatformPage({
   params,
   searchParams,

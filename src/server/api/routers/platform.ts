@@ -18,7 +18,7 @@ export const platformRouter = createTRPCRouter({
     return { staff: true, roles: access.roles, emailAllowed: access.emailAllowed, twoFactorEnabled: access.twoFactorEnabled, membershipCount: access.membershipCount };
   }),
 
-  /** Read-only list of every tenant (the admin panel grows in later issues). */
+  /** Read-only list of every tenant. */
   tenants: platformProcedure.query(({ ctx }) => listTenantsForPlatform(ctx.db)),
 
   /** Read-only, cursor-paginated list of every user, newest first. */
