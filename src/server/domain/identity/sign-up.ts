@@ -70,12 +70,13 @@ export async function signUpWithEmail(db: DbTx, auth: Auth, input: SignUpInput, 
   } catch (error) {
     if (error instanceof APIError && error.statusCode < 500) {
       if ((error.body as { code?: unknown } | undefined)?.code === "EMAIL_DOMAIN_NOT_ALLOWED") {
-        throw new AppError("EMAIL_DOMAIN_NOT_ALLOWED", error.message);
+        throw new AppError("EMAIL_DOMAIN_NOT_ALLOWED", error.message, { key: "email.domainNotAllowed", field: "email" });
       }
       // Lost a race with a concurrent sign-up for the same new address (the unique index refused the
       // insert): the account exists now, made by the other call, so answer as that call does.
       if (await db.user.findUnique({ where: { email: input.email }, select: { id: true } })) return { ...answer, newUserId: null };
-      throw new AppError("INVALID_INPUT", error.message);
+      // Better Auth's own checks (password length, address format) after ours passed: a configuration mismatch.
+      throw new AppError("INVALID_INPUT", error.message, { key: "signUp.refused" });
     }
     throw error;
   }

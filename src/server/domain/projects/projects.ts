@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Db, DbTx } from "@/server/db/client";
 import { recordAudit } from "@/server/domain/audit/record-audit";
-import { mapPrismaError, notFound } from "@/server/domain/errors";
+import { notFound } from "@/server/domain/errors";
 import { invalidateEntitlements } from "@/server/domain/usage/entitlements";
 import { recordUsage, recordUsageBatch, type UsageActor, type UsageWarning } from "@/server/domain/usage/record-usage";
 import { assertNotRefused } from "@/server/domain/usage/usage-errors";
@@ -34,7 +34,7 @@ export async function getProjectOrThrow(db: DbTx, input: { tenantId: string; id:
     where: { id: input.id, tenantId: input.tenantId, deletedAt: null },
     select: projectSelect,
   });
-  if (!project) throw notFound("Project");
+  if (!project) throw notFound("project");
   return project;
 }
 
@@ -123,11 +123,12 @@ export async function runProjectAnalysis(
 
 export async function renameProject(db: DbTx, input: { tenantId: string; actorUserId: string; id: string; name: string }) {
   const before = await getProjectOrThrow(db, input);
-  const project = await db.project
-    .update({ where: { id: input.id, tenantId: input.tenantId, deletedAt: null }, data: { name: input.name }, select: projectSelect })
-    .catch((e: unknown) => {
-      throw mapPrismaError(e, "Project");
-    });
+  // Deleted meanwhile: Prisma's P2025, NOT_FOUND through the tRPC error middleware's fallback.
+  const project = await db.project.update({
+    where: { id: input.id, tenantId: input.tenantId, deletedAt: null },
+    data: { name: input.name },
+    select: projectSelect,
+  });
   await recordAudit(db, {
     tenantId: input.tenantId,
     actorUserId: input.actorUserId,
@@ -145,7 +146,7 @@ export async function deleteProject(db: DbTx, input: { tenantId: string; actorUs
     where: { id: input.id, tenantId: input.tenantId, deletedAt: null },
     data: { deletedAt: input.now ?? new Date() },
   });
-  if (count === 0) throw notFound("Project");
+  if (count === 0) throw notFound("project");
   invalidateEntitlements(input.tenantId, ["projects"]);
   await recordAudit(db, {
     tenantId: input.tenantId,

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { locales } from "@/i18n/routing";
 import type { DbTx } from "@/server/db/client";
-import { AppError } from "@/server/domain/errors";
+import { AppError, type UserMessage } from "@/server/domain/errors";
 import { DEFAULT_PLAN, isPlanId, plans } from "@/server/domain/plans/plans";
 import {
   effectivePermissions,
@@ -69,7 +69,7 @@ export function maskEmail(email: string): string {
   return `${email[0]}***${email.slice(at)}`;
 }
 
-export const invitationInvalid = (message: string) => new AppError("INVITATION_INVALID", message);
+export const invitationInvalid = (message: string, user: UserMessage) => new AppError("INVITATION_INVALID", message, user);
 
 /** Serialises every invitation change for one address in one tenant (create/refresh races). */
 export async function lockInvitationAddress(tx: DbTx, tenantId: string, email: string) {
@@ -113,16 +113,25 @@ export async function assertRoleInvitable(
   },
 ): Promise<void> {
   const granted = await invitedPermissions(tx, input);
-  if (!granted) throw new AppError("INVALID_INPUT", `Unknown role "${input.role}": choose a built-in role or one of this workspace's roles`);
+  if (!granted) {
+    throw new AppError("INVALID_INPUT", `Unknown role "${input.role}": choose a built-in role or one of this workspace's roles`, {
+      key: "invitation.unknownRole",
+      params: { role: input.role },
+      field: "role",
+    });
+  }
   if (input.memberType === "guest" && isBuiltInRole(input.role) && input.role !== "guest") {
-    throw new AppError("INVALID_INPUT", "Guests get the guest role or a custom role");
+    throw new AppError("INVALID_INPUT", "Guests get the guest role or a custom role", { key: "invitation.guestRole", field: "role" });
   }
   if (input.role === "owner" && input.inviter.role !== "owner") {
-    throw new AppError("FORBIDDEN", "Only owners can invite owners");
+    throw new AppError("FORBIDDEN", "Only owners can invite owners", { key: "invitation.ownerOnlyOwners", field: "role" });
   }
   const beyond = granted.filter((p) => !input.inviter.permissions.includes(p));
   if (beyond.length > 0) {
-    throw new AppError("FORBIDDEN", "You cannot invite someone with permissions you do not have yourself");
+    throw new AppError("FORBIDDEN", "You cannot invite someone with permissions you do not have yourself", {
+      key: "invitation.beyondOwnPermissions",
+      field: "role",
+    });
   }
 }
 
@@ -155,6 +164,7 @@ export async function assertInvitationSeatAvailable(
     throw new AppError(
       "LIMIT_REACHED",
       `Your plan allows ${limit} ${what}, counting pending invitations (${members} joined, ${pending} invited); revoke an invitation or upgrade the plan`,
+      { key: "invitation.seatLimit", params: { memberType: input.memberType, limit, members, pending } },
     );
   }
 }
