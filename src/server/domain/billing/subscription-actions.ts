@@ -143,17 +143,7 @@ export function isBillingInterval(value: string | null): value is BillingInterva
   return value !== null && (BILLING_INTERVALS as readonly string[]).includes(value);
 }
 
-export const CANCELLATION_DETAILS_MAX = 1000;
-
-export const cancelSubscriptionInputSchema = z
-  .object({
-    reason: z.enum(CancellationReason),
-    details: z.string().trim().max(CANCELLATION_DETAILS_MAX, `Keep the details under ${CANCELLATION_DETAILS_MAX} characters`).optional(),
-  })
-  .refine((input) => input.reason !== "other" || Boolean(input.details), {
-    path: ["details"],
-    message: 'Tell us why you cancel when the reason is "other"',
-  });
+export { CANCELLATION_DETAILS_MAX, cancelSubscriptionInputSchema } from "./inputs";
 
 /**
  * Records why the tenant cancels and asks the provider to end the subscription at the period end, in one

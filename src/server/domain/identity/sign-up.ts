@@ -1,29 +1,14 @@
 import { APIError } from "better-auth/api";
 import { z } from "zod";
-import { locales, localePath } from "@/i18n/routing";
+import { localePath } from "@/i18n/routing";
 import type { Auth } from "@/server/auth";
 import type { DbTx } from "@/server/db/client";
 import { AppError } from "@/server/domain/errors";
 import { assertEmailDomainAllowed } from "@/server/domain/identity/email-policy";
-import { signUpConsentsSchema } from "@/server/domain/privacy/consents";
 import { assertSignUpSeatAvailable } from "@/server/domain/tenancy/single-tenant";
-import { plainText } from "@/server/domain/validation";
+import type { SignUpInput } from "./inputs";
 
-export const signUpInputSchema = z.object({
-  name: plainText({ min: 1, max: 80, tooShort: "Enter your name", tooLong: "Names are at most 80 characters" }),
-  email: z
-    .email("Enter a valid email address")
-    .max(254)
-    .transform((e) => e.toLowerCase()),
-  password: z
-    .string()
-    .min(8, "Passwords have at least 8 characters")
-    .max(128, "Passwords have at most 128 characters")
-    .refine((s) => !s.includes("\u0000"), "Passwords cannot contain NUL characters"),
-  consents: signUpConsentsSchema,
-  locale: z.enum(locales).default("en"),
-});
-export type SignUpInput = z.infer<typeof signUpInputSchema>;
+export { signUpInputSchema, type SignUpInput } from "./inputs";
 
 /** What the client sees: the same for a new address and one that already has an account. */
 export const signUpOutputSchema = z.object({ email: z.string(), verificationRequired: z.literal(true) });

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import type { Db, DbTx } from "@/server/db/client";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { notFound } from "@/server/domain/errors";
@@ -6,15 +5,9 @@ import { invalidateEntitlements } from "@/server/domain/usage/entitlements";
 import { recordUsage, recordUsageBatch, type UsageActor, type UsageWarning } from "@/server/domain/usage/record-usage";
 import { assertNotRefused } from "@/server/domain/usage/usage-errors";
 import { withUsageLocks } from "@/server/domain/usage/usage-locks";
-import { entityIdSchema, plainText } from "@/server/domain/validation";
+import { entityIdSchema } from "@/server/domain/validation";
 
-export const projectNameSchema = plainText({
-  min: 1,
-  max: 80,
-  tooShort: "Enter a project name",
-  tooLong: "Project names are at most 80 characters",
-});
-export const projectIdSchema = z.string().uuid("Not a project id");
+export { projectIdSchema, projectNameSchema } from "./inputs";
 
 const projectSelect = { id: true, name: true, createdAt: true, updatedAt: true } as const;
 

@@ -9,13 +9,11 @@
  *   themselves (otherwise role:manage would be a way to grant yourself anything);
  * - a role cannot be deleted while members hold it or pending invitations offer it.
  */
-import { z } from "zod";
 import { Prisma } from "@/generated/prisma/client";
 import type { DbTx } from "@/server/db/client";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { AppError, notFound } from "@/server/domain/errors";
 import { lockTenantSeats } from "@/server/domain/tenancy/seat-limits";
-import { plainText } from "@/server/domain/validation";
 import { allPermissions, builtInRoles, isBuiltInRole, isPermission, rolePermissions, type BuiltInRole, type Permission } from "./permissions";
 import { slugBase } from "@/server/domain/slug";
 
@@ -38,11 +36,7 @@ export const OWNER_ONLY_PERMISSIONS: readonly Permission[] = ["tenant:delete"];
 /** Permissions every custom role holds. */
 export const ALWAYS_GRANTED_PERMISSIONS: readonly Permission[] = ["tenant:read"];
 
-export const roleNameSchema = plainText({ min: 1, max: 50, tooShort: "Enter a role name", tooLong: "Role names are at most 50 characters" });
-export const roleDescriptionSchema = plainText({ min: 0, max: 300, tooShort: "", tooLong: "Descriptions are at most 300 characters" });
-/** Checked against the matrix by normalizeRolePermissions (one place for the message). */
-export const rolePermissionsSchema = z.array(z.string().max(64)).max(100);
-export const roleIdSchema = z.uuid("Not a role id");
+export { roleDescriptionSchema, roleIdSchema, roleNameSchema, rolePermissionsSchema } from "./inputs";
 
 const builtInRoleInfo: Record<BuiltInRole, { name: string; description: string }> = {
   owner: { name: "Owner", description: "Everything, including deleting the workspace and granting ownership" },

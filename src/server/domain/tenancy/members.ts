@@ -23,7 +23,7 @@ import { countOwners, lastOwnerError, moveSessionsOffTenant } from "./workspaces
 
 export const memberIdSchema = z.uuid("Not a member id");
 /** A built-in role name or a custom role key; whether it exists in the tenant is checked in the domain. */
-export const roleKeySchema = plainText({ min: 1, max: 64, tooShort: "Choose a role", tooLong: "Not a role" });
+export const roleKeySchema = plainText({ min: 1, max: 64 });
 export const memberTypeSchema = z.enum(["member", "guest"]);
 export type MemberType = z.infer<typeof memberTypeSchema>;
 

@@ -3,16 +3,13 @@
  * (case-insensitively: "Design" and "design" would be confusing side by side). A team's members
  * must be members of the same tenant; anything of another tenant is simply not found.
  */
-import { z } from "zod";
 import { Prisma } from "@/generated/prisma/client";
 import type { DbTx } from "@/server/db/client";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { AppError, notFound } from "@/server/domain/errors";
-import { plainText } from "@/server/domain/validation";
 import { lockTenantSeats } from "./seat-limits";
 
-export const teamIdSchema = z.uuid("Not a team id");
-export const teamNameSchema = plainText({ min: 1, max: 60, tooShort: "Enter a team name", tooLong: "Team names are at most 60 characters" });
+export { teamIdSchema, teamNameSchema } from "./inputs";
 
 const teamSelect = { id: true, name: true, createdAt: true, updatedAt: true } as const;
 

@@ -5,26 +5,12 @@
 import type { DbTx } from "@/server/db/client";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { AppError, notFound } from "@/server/domain/errors";
-import { plainText } from "@/server/domain/validation";
 import { DAY_MS, DEFAULT_PLAN, plans, retentionCutoff, retentionEnd } from "./defaults";
 import { slugify } from "./provision-tenant";
 import { assertSeatAvailable, lockTenantSeats } from "./seat-limits";
 import { assertMultiTenantMode } from "./single-tenant";
 
-export const workspaceNameSchema = plainText({
-  min: 1,
-  max: 80,
-  tooShort: "Enter a workspace name",
-  tooLong: "Workspace names are at most 80 characters",
-});
-
-/** What the delete form sends: the workspace's name, typed by the owner. Compared exactly (after trimming). */
-export const deleteConfirmationSchema = plainText({
-  min: 1,
-  max: 200,
-  tooShort: "Type the workspace name to confirm",
-  tooLong: "That is not the workspace name",
-});
+export { deleteConfirmationSchema, workspaceNameSchema } from "./inputs";
 
 const workspaceSelect = {
   id: true,

@@ -14,8 +14,9 @@ import {
   rolePermissions,
   type Permission,
 } from "@/server/domain/rbac/permissions";
-import { entityIdSchema, plainText } from "@/server/domain/validation";
+import { entityIdSchema } from "@/server/domain/validation";
 import { DAY_MS, INVITATION_EXPIRY_DAYS } from "../defaults";
+import type { MemberType } from "../inputs";
 
 /** A resend (or a repeated create) within this window sends no second email: one address cannot be flooded. */
 export const INVITATION_RESEND_COOLDOWN_MS = 60_000;
@@ -24,26 +25,14 @@ export const INVITATION_LIST_RECENT_DAYS = 30;
 
 export const invitationIdSchema = entityIdSchema;
 
-export const invitationEmailSchema = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .pipe(z.email("Enter a valid email address").max(254, "Email addresses are at most 254 characters"));
-
-/** A built-in role or a custom role key; whether it exists in the tenant is checked against the database. */
-export const invitationRoleSchema = plainText({ min: 1, max: 64, tooShort: "Choose a role", tooLong: "Unknown role" });
-
-export const memberTypeSchema = z.enum(["member", "guest"]);
-export type MemberType = z.infer<typeof memberTypeSchema>;
-
-export const createInvitationInputSchema = z.object({
-  email: invitationEmailSchema,
-  role: invitationRoleSchema,
-  memberType: memberTypeSchema.default("member"),
-  /** The language of the email; the inviter's locale when omitted. */
-  locale: z.enum(locales).optional(),
-});
-export type CreateInvitationFields = z.infer<typeof createInvitationInputSchema>;
+export {
+  createInvitationInputSchema,
+  invitationEmailSchema,
+  invitationRoleSchema,
+  memberTypeSchema,
+  type CreateInvitationFields,
+  type MemberType,
+} from "../inputs";
 
 export const invitationByIdSchema = z.object({ id: invitationIdSchema });
 export const resendInvitationInputSchema = invitationByIdSchema.extend({ locale: z.enum(locales).optional() });
