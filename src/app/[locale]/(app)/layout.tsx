@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { BillingStateBadge } from "@/components/app/billing-state-badge";
 import { BillingBanner } from "@/components/billing/billing-banner";
 import { TenantSwitcher } from "@/components/app/tenant-switcher";
+import { Toaster } from "@/components/app/toaster";
 import { UserMenu } from "@/components/app/user-menu";
 import { LanguageSwitcher } from "@/components/language-switcher";
 import { Link, redirect } from "@/i18n/navigation";
@@ -68,6 +69,7 @@ export default async function AppLayout({ children, params }: { children: ReactN
       <main className="mx-auto w-full max-w-5xl flex-1 px-6 py-8">
         {children}
       </main>
+      <Toaster />
     </div>
   );
 }
