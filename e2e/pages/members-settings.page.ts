@@ -14,7 +14,7 @@ export class MembersSettingsPage {
     await this.page.getByLabel("Access").selectOption({ label: access });
     if (role) await this.page.getByLabel("Role", { exact: true }).selectOption({ label: role });
     await this.page.getByRole("button", { name: "Send invitation" }).click();
-    await expect(this.page.getByRole("main").getByRole("status").filter({ hasText: "Invitation sent." })).toBeVisible();
+    await expect(this.page.getByRole("region", { name: /^Notifications/ }).getByText(`Invitation sent to ${email}.`)).toBeVisible();
     await expect(this.page.getByRole("list", { name: "Invitations" }).getByRole("listitem", { name: email })).toContainText("Pending");
   }
 

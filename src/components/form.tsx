@@ -42,13 +42,18 @@ export type FormCallError = ErrorLike & {
 /**
  * Puts a refusal where it belongs: each invalid input next to its field (the server's zod issues), an
  * AppError about one field (`data.field`) next to that field, anything else on the form's root
- * (shown by <FormAlert>). A field counts when the form has it (in its defaultValues).
+ * (shown by <FormAlert>). A field counts when the form has it (a key of its defaultValues).
  */
 export function useServerErrors<T extends FieldValues>(form: UseFormReturn<T, unknown, FieldValues>) {
   const t = useTranslations();
   const errorText = useErrorText();
   return (error: FormCallError) => {
-    const isField = (name: string | null | undefined): name is Path<T> => !!name && get(form.formState.defaultValues, name) !== undefined;
+    const isField = (name: string | null | undefined): name is Path<T> => {
+      if (!name) return false;
+      const parts = name.split(".");
+      const parent: unknown = parts.length > 1 ? get(form.formState.defaultValues, parts.slice(0, -1).join(".")) : form.formState.defaultValues;
+      return typeof parent === "object" && parent !== null && parts.at(-1)! in parent;
+    };
     let placed = false;
     for (const issue of error?.data?.fieldIssues ?? []) {
       if (!isField(issue.field)) continue;
