@@ -18,6 +18,14 @@ export class MembersSettingsPage {
     await expect(this.page.getByRole("list", { name: "Invitations" }).getByRole("listitem", { name: email })).toContainText("Pending");
   }
 
+  /** Sends an invitation the server refuses because of the address: the reason shows next to the Email field. */
+  async inviteRefused(email: string, reason: string) {
+    await this.page.getByLabel("Email").fill(email);
+    await this.page.getByRole("button", { name: "Send invitation" }).click();
+    await expect(this.page.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
+    await expect(this.page.getByLabel("Email")).toHaveAccessibleDescription(reason);
+  }
+
   async expectMember(email: string, text: string | RegExp) {
     await expect(this.page.getByRole("list", { name: "People in this workspace" }).getByRole("listitem", { name: email })).toContainText(text);
   }
