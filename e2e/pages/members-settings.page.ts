@@ -31,6 +31,7 @@ export class MembersSettingsPage {
   }
 
   async expectRefused() {
-    await expect(this.page.getByRole("main").getByRole("alert")).toContainText("You do not have permission to do this.");
+    // The server's own sentence for a role without the permission (errors.auth.roleForbids), not the generic one.
+    await expect(this.page.getByRole("main").getByRole("alert")).toContainText("Your role in this workspace does not allow this.");
   }
 }

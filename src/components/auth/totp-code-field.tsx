@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { TextField } from "@/components/form";
 import type { FieldValues, Path, UseFormReturn } from "react-hook-form";
 

@@ -1,7 +1,7 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { useTwoFactorErrorText } from "@/components/auth/two-factor-error-text";
 import { TotpCodeField, totpCodeSchema } from "@/components/auth/totp-code-field";
 import { TextField, useZodForm } from "@/components/form";

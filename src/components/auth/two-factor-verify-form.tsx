@@ -1,7 +1,7 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { isTwoFactorSignInOver, useTwoFactorErrorText } from "@/components/auth/two-factor-error-text";
 import { TotpCodeField, totpCodeSchema } from "@/components/auth/totp-code-field";
 import { useZodForm } from "@/components/form";

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useFormatter, useTranslations } from "next-intl";
 import { useState } from "react";
 import { toast } from "sonner";
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { useErrorText } from "@/components/error-text";
 import { FormAlert, TextField, useServerErrors, useZodForm } from "@/components/form";
 import { Alert } from "@/components/ui/alert";

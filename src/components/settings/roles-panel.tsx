@@ -4,7 +4,7 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { Controller } from "react-hook-form";
 import { toast } from "sonner";
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { useErrorText } from "@/components/error-text";
 import { FieldError, FormAlert, TextField, useFieldError, useServerErrors, useZodForm } from "@/components/form";
 import { SettingsSection } from "@/components/settings/section";

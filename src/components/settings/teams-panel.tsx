@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { toast } from "sonner";
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { useErrorText } from "@/components/error-text";
 import { FormAlert, TextField, useServerErrors, useZodForm } from "@/components/form";
 import { SettingsSection } from "@/components/settings/section";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { customIssue } from "@/lib/validation-messages";
 
 // Input schemas carry rules, not sentences: the UI words each issue in the reader's language and the

@@ -1,6 +1,6 @@
 // What the cancel dialog sends: validated in the browser (react-hook-form) and again by billing.cancel.
 // Client-safe: no server imports (the generated enums file is plain constants).
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { CancellationReason } from "@/generated/prisma/enums";
 import { customIssue } from "@/lib/validation-messages";
 

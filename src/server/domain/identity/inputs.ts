@@ -1,6 +1,6 @@
 // What the sign-up and password forms send: validated in the browser (react-hook-form) and again by
 // the server. Client-safe: no server imports.
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { locales } from "@/i18n/routing";
 import { signUpConsentsSchema } from "@/server/domain/privacy/consent-inputs";
 import { plainText } from "@/server/domain/validation";

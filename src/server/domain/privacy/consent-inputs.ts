@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "@/lib/zod";
 
 /** The sign-up form's consents: the terms must be accepted (z.literal(true): "tick this box"). Client-safe. */
 export const signUpConsentsSchema = z.object({

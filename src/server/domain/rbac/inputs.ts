@@ -1,6 +1,6 @@
 // What the roles form sends: validated in the browser (react-hook-form) and again by the procedures.
 // Client-safe: no server imports.
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { plainText } from "@/server/domain/validation";
 
 export const roleNameSchema = plainText({ min: 1, max: 50 });

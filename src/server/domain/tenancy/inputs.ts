@@ -1,6 +1,6 @@
 // What the workspace, team and invitation forms send: validated in the browser (react-hook-form) and
 // again by the procedures. Client-safe: no server imports.
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { locales } from "@/i18n/routing";
 import { plainText } from "@/server/domain/validation";
 
