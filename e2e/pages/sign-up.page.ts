@@ -19,6 +19,27 @@ export class SignUpPage {
     await expect(this.page.getByText(input.email)).toBeVisible();
   }
 
+  /** Types into the given fields only. */
+  async fill(input: { name?: string; email?: string; password?: string }) {
+    if (input.name !== undefined) await this.page.getByLabel("Name").fill(input.name);
+    if (input.email !== undefined) await this.page.getByLabel("Email").fill(input.email);
+    if (input.password !== undefined) await this.page.getByLabel("Password").fill(input.password);
+  }
+
+  async submit() {
+    await this.page.getByRole("button", { name: "Create account" }).click();
+  }
+
+  /** The field's own message: shown under it and announced as its description. */
+  async expectFieldError(label: string, message: string) {
+    await expect(this.page.getByLabel(label)).toHaveAttribute("aria-invalid", "true");
+    await expect(this.page.getByLabel(label)).toHaveAccessibleDescription(new RegExp(escape(message)));
+  }
+
+  async expectNoFieldError(label: string) {
+    await expect(this.page.getByLabel(label)).not.toHaveAttribute("aria-invalid", "true");
+  }
+
   async expectError(text: string | RegExp) {
     await expect(this.page.getByRole("main").getByRole("alert")).toContainText(text);
   }
@@ -32,3 +53,5 @@ export class SignUpPage {
     await this.expectError(error);
   }
 }
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

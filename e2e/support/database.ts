@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { embeddedDatabaseUrl, withDatabase } from "../../src/server/db/database-url";
 
@@ -59,6 +60,44 @@ export async function deliveredMail(to: string, subject: string, since?: Date): 
       [to.toLowerCase(), subject, since ?? new Date(0)],
     );
     return rows[0] ?? null;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A custom role made for one test in the workspace `ownerEmail` owns, held by `holders` new members
+ * (accounts without a password: they never sign in, they only hold the role). Returns the role's name.
+ */
+export async function customRoleHeldBy(ownerEmail: string, roleName: string, holders: number): Promise<string> {
+  const client = new pg.Client({ connectionString: e2eDatabaseUrl() });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ tenant_id: string }>(
+      `SELECT m.tenant_id FROM tenant_members m JOIN users u ON u.id = m.user_id WHERE u.email = $1 AND m.role = 'owner' LIMIT 1`,
+      [ownerEmail],
+    );
+    const tenantId = rows[0]!.tenant_id;
+    const key = `e2e-${randomUUID().slice(0, 8)}`;
+    await client.query(
+      `INSERT INTO iam_roles (id, tenant_id, key, name, permissions, updated_at) VALUES ($1, $2, $3, $4, $5, now())`,
+      [randomUUID(), tenantId, key, roleName, ["tenant:read", "project:read"]],
+    );
+    for (let i = 0; i < holders; i++) {
+      const userId = randomUUID();
+      await client.query(`INSERT INTO users (id, name, email, email_verified, updated_at) VALUES ($1, $2, $3, true, now())`, [
+        userId,
+        `Holder ${i + 1} of ${roleName}`,
+        `${key}-holder-${i + 1}@e2e.example.com`,
+      ]);
+      await client.query(`INSERT INTO tenant_members (id, tenant_id, user_id, role, member_type) VALUES ($1, $2, $3, $4, 'member')`, [
+        randomUUID(),
+        tenantId,
+        userId,
+        key,
+      ]);
+    }
+    return roleName;
   } finally {
     await client.end();
   }

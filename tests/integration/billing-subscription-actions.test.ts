@@ -16,7 +16,7 @@ import { findObject } from "@/server/providers/payments/simulator/objects";
 import { PaymentProviderError } from "@/server/providers/payments/types";
 import { signUpAndSignIn, type SignedInUser } from "../helpers/auth";
 import { joinTenant } from "../helpers/tenancy";
-import { expectTRPCError } from "../helpers/trpc-errors";
+import { errorShapeOf, expectTRPCError } from "../helpers/trpc-errors";
 import { DAY_MS } from "@/lib/time";
 
 afterEach(() => {
@@ -227,7 +227,8 @@ describe("billing.cancel", () => {
     await subscribe(owner, "pro", "monthly");
     const spy = vi.spyOn(paymentProvider, "cancelAtPeriodEnd");
     const missing = await expectTRPCError(owner.caller.billing.cancel({ reason: "other" }), "BAD_REQUEST");
-    expect(missing.message).toMatch(/Tell us why/);
+    // In English for API callers, from the catalogue the UI translates (validation.custom.cancelDetailsRequired).
+    expect(errorShapeOf(missing).message).toMatch(/^details: Tell us why/);
     await expectTRPCError(owner.caller.billing.cancel({ reason: "other", details: "   " }), "BAD_REQUEST");
     await expectTRPCError(owner.caller.billing.cancel({ reason: "too_expensive", details: "x".repeat(1001) }), "BAD_REQUEST");
     await expectTRPCError(owner.caller.billing.cancel({ reason: "bored" as "other", details: "x" }), "BAD_REQUEST");

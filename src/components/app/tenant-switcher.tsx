@@ -4,8 +4,9 @@ import { ChevronsUpDown, Plus } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { useErrorText } from "@/components/error-text";
-import { Alert } from "@/components/ui/alert";
+import { toast } from "sonner";
+import { z } from "@/lib/zod";
+import { FormAlert, TextField, useServerErrors, useZodForm } from "@/components/form";
 import { AlertDialog, AlertDialogCancel, AlertDialogContent, AlertDialogFooter, AlertDialogTitle } from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
 import {
@@ -18,9 +19,10 @@ import {
   DropdownMenuSeparator,
   DropdownMenuTrigger,
 } from "@/components/ui/dropdown-menu";
-import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
+import { workspaceNameSchema } from "@/server/domain/tenancy/inputs";
 import { useTRPC } from "@/trpc/react";
+
+const createWorkspaceSchema = z.object({ name: workspaceNameSchema });
 
 export function TenantSwitcher({ tenants, activeId }: { tenants: { id: string; name: string }[]; activeId: string }) {
   const t = useTranslations("app.tenantSwitcher");
@@ -67,37 +69,31 @@ export function TenantSwitcher({ tenants, activeId }: { tenants: { id: string; n
 function CreateWorkspaceDialog({ open, onOpenChange, onCreated }: { open: boolean; onOpenChange: (open: boolean) => void; onCreated: () => Promise<void> }) {
   const t = useTranslations("app.tenantSwitcher");
   const common = useTranslations("common");
-  const errorText = useErrorText();
+  const toasts = useTranslations("toasts");
   const trpc = useTRPC();
-  const [name, setName] = useState("");
+  const form = useZodForm(createWorkspaceSchema, { defaultValues: { name: "" } });
+  const serverErrors = useServerErrors(form);
   const create = useMutation(
     trpc.tenants.create.mutationOptions({
-      onSuccess: async () => {
+      onSuccess: async (created) => {
         onOpenChange(false);
-        setName("");
+        form.reset();
+        toast.success(toasts("workspaceCreated", { name: created.name }));
         await onCreated();
       },
+      onError: serverErrors,
     }),
   );
   return (
     <AlertDialog open={open} onOpenChange={onOpenChange}>
       <AlertDialogContent>
         <AlertDialogTitle>{t("create")}</AlertDialogTitle>
-        <form
-          className="flex flex-col gap-4"
-          onSubmit={(e) => {
-            e.preventDefault();
-            create.mutate({ name });
-          }}
-        >
-          <div className="grid gap-2">
-            <Label htmlFor="new-workspace-name">{t("createName")}</Label>
-            <Input id="new-workspace-name" value={name} onChange={(e) => setName(e.target.value)} required maxLength={80} autoFocus />
-          </div>
-          {create.error && <Alert variant="error">{errorText(create.error)}</Alert>}
+        <form className="flex flex-col gap-4" noValidate onSubmit={form.handleSubmit((input) => create.mutate(input))}>
+          <TextField form={form} name="name" id="new-workspace-name" label={t("createName")} required maxLength={80} autoFocus />
+          <FormAlert form={form} />
           <AlertDialogFooter>
             <AlertDialogCancel type="button">{common("cancel")}</AlertDialogCancel>
-            <Button type="submit" disabled={create.isPending || !name.trim()}>
+            <Button type="submit" disabled={create.isPending}>
               {create.isPending ? t("creating") : common("create")}
             </Button>
           </AlertDialogFooter>

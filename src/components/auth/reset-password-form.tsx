@@ -1,22 +1,24 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
-import { useState } from "react";
-import { useErrorText } from "@/components/error-text";
+import { z } from "@/lib/zod";
+import { FormAlert, TextField, useServerErrors, useZodForm } from "@/components/form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
 import { Link } from "@/i18n/navigation";
 import { authClient, unwrap } from "@/lib/auth-client";
+import { passwordSchema } from "@/server/domain/identity/inputs";
+
+const resetPasswordSchema = z.object({ password: passwordSchema });
 
 export function ResetPasswordForm({ token }: { token: string }) {
   const t = useTranslations("auth.reset");
   const tSignIn = useTranslations("auth.signIn");
-  const errorText = useErrorText();
-  const [password, setPassword] = useState("");
+  const form = useZodForm(resetPasswordSchema, { defaultValues: { password: "" } });
+  const serverErrors = useServerErrors(form);
   const reset = useMutation({
-    mutationFn: () => unwrap(authClient.resetPassword({ newPassword: password, token })),
+    mutationFn: ({ password }: z.output<typeof resetPasswordSchema>) => unwrap(authClient.resetPassword({ newPassword: password, token })),
+    onError: serverErrors,
   });
   if (reset.isSuccess) {
     return (
@@ -29,18 +31,9 @@ export function ResetPasswordForm({ token }: { token: string }) {
     );
   }
   return (
-    <form
-      className="flex flex-col gap-4"
-      onSubmit={(e) => {
-        e.preventDefault();
-        reset.mutate();
-      }}
-    >
-      <div className="grid gap-2">
-        <Label htmlFor="password">{t("password")}</Label>
-        <Input id="password" type="password" autoComplete="new-password" required minLength={8} maxLength={128} value={password} onChange={(e) => setPassword(e.target.value)} />
-      </div>
-      {reset.error && <Alert variant="error">{errorText(reset.error)}</Alert>}
+    <form className="flex flex-col gap-4" noValidate onSubmit={form.handleSubmit((input) => reset.mutate(input))}>
+      <TextField form={form} name="password" id="password" label={t("password")} type="password" autoComplete="new-password" required maxLength={128} />
+      <FormAlert form={form} />
       <Button type="submit" disabled={reset.isPending}>
         {reset.isPending ? t("submitting") : t("submit")}
       </Button>

@@ -1,12 +1,10 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
-import { useState } from "react";
-import { useErrorText } from "@/components/error-text";
+import { z } from "@/lib/zod";
+import { FormAlert, TextField, useServerErrors, useZodForm } from "@/components/form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
 import { Link, useRouter } from "@/i18n/navigation";
 import { localePath, type Locale } from "@/i18n/routing";
 import { authClient, unwrap } from "@/lib/auth-client";
@@ -17,18 +15,20 @@ export interface DemoAccount {
   label: string;
 }
 
+// Better Auth checks the password itself; here only that something was typed.
+const signInSchema = z.object({ email: z.email(), password: z.string().min(1) });
+
 /** `callbackPath`: where to land after signing in (a checked app path without locale, see safeCallbackPath); default /projects. */
 export function SignInForm({ demo, callbackPath = "/projects" }: { demo?: { accounts: DemoAccount[]; password: string }; callbackPath?: string }) {
   const t = useTranslations("auth.signIn");
   const td = useTranslations("auth.demo");
-  const errorText = useErrorText();
   const locale = useLocale() as Locale;
   const router = useRouter();
-  const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
+  const form = useZodForm(signInSchema, { defaultValues: { email: "", password: "" } });
+  const serverErrors = useServerErrors(form);
 
   const signIn = useMutation({
-    mutationFn: () => unwrap(authClient.signIn.email({ email, password })),
+    mutationFn: (input: z.output<typeof signInSchema>) => unwrap(authClient.signIn.email(input)),
     onSuccess: (data) => {
       // Two-factor on: Better Auth set no session yet, only a short-lived cookie for the TOTP step.
       if ((data as { twoFactorRedirect?: boolean } | null)?.twoFactorRedirect) {
@@ -38,9 +38,11 @@ export function SignInForm({ demo, callbackPath = "/projects" }: { demo?: { acco
       router.push(callbackPath);
       router.refresh();
     },
+    onError: serverErrors,
   });
   const magicLink = useMutation({
-    mutationFn: () => unwrap(authClient.signIn.magicLink({ email, callbackURL: localePath(locale, callbackPath) })),
+    mutationFn: (email: string) => unwrap(authClient.signIn.magicLink({ email, callbackURL: localePath(locale, callbackPath) })),
+    onError: serverErrors,
   });
   const busy = signIn.isPending || magicLink.isPending;
 
@@ -48,42 +50,45 @@ export function SignInForm({ demo, callbackPath = "/projects" }: { demo?: { acco
     <div className="flex flex-col gap-6">
       <form
         className="flex flex-col gap-4"
-        onSubmit={(e) => {
-          e.preventDefault();
+        noValidate
+        onSubmit={form.handleSubmit((input) => {
           magicLink.reset();
-          signIn.mutate();
-        }}
+          signIn.mutate(input);
+        })}
       >
-        <div className="grid gap-2">
-          <Label htmlFor="email">{t("email")}</Label>
-          <Input id="email" name="email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
-        </div>
-        <div className="grid gap-2">
-          <div className="flex items-center justify-between">
-            <Label htmlFor="password">{t("password")}</Label>
+        <TextField form={form} name="email" id="email" label={t("email")} type="email" autoComplete="email" required />
+        <TextField
+          form={form}
+          name="password"
+          id="password"
+          label={t("password")}
+          labelAside={
             <Link href="/forgot-password" className="text-xs text-muted-foreground underline-offset-4 hover:underline">
               {t("forgot")}
             </Link>
-          </div>
-          <Input id="password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
-        </div>
-        {signIn.error && <Alert variant="error">{errorText(signIn.error)}</Alert>}
+          }
+          type="password"
+          autoComplete="current-password"
+          required
+        />
+        <FormAlert form={form} />
         <Button type="submit" disabled={busy}>
           {signIn.isPending ? t("submitting") : t("submit")}
         </Button>
         <Button
           type="button"
           variant="outline"
-          disabled={busy || !email}
-          onClick={() => {
+          disabled={busy}
+          onClick={async () => {
+            // Only the address is needed for a link: check that field alone.
+            form.clearErrors();
             signIn.reset();
-            magicLink.mutate();
+            if (await form.trigger("email")) magicLink.mutate(form.getValues("email"));
           }}
         >
           {magicLink.isPending ? t("magicLinkSending") : t("magicLink")}
         </Button>
-        {magicLink.isSuccess && <Alert variant="success">{t("magicLinkSent", { email })}</Alert>}
-        {magicLink.error && <Alert variant="error">{errorText(magicLink.error)}</Alert>}
+        {magicLink.isSuccess && <Alert variant="success">{t("magicLinkSent", { email: magicLink.variables })}</Alert>}
       </form>
 
       {demo && demo.accounts.length > 0 && (
@@ -105,8 +110,9 @@ export function SignInForm({ demo, callbackPath = "/projects" }: { demo?: { acco
                   variant="secondary"
                   aria-label={`${td("use")}: ${account.email}`}
                   onClick={() => {
-                    setEmail(account.email);
-                    setPassword(demo.password);
+                    form.clearErrors();
+                    form.setValue("email", account.email);
+                    form.setValue("password", demo.password);
                   }}
                 >
                   {td("use")}

@@ -1,93 +1,87 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
-import { useState } from "react";
-import { useErrorText } from "@/components/error-text";
-import { Alert } from "@/components/ui/alert";
+import { Controller } from "react-hook-form";
+import { describedBy, FieldError, FormAlert, TextField, useFieldError, useServerErrors, useZodForm } from "@/components/form";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
-import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { useRouter } from "@/i18n/navigation";
 import type { Locale } from "@/i18n/routing";
+import { signUpInputSchema } from "@/server/domain/identity/inputs";
 import { useTRPC } from "@/trpc/react";
 
 export function SignUpForm() {
   const t = useTranslations("auth.signUp");
-  const errorText = useErrorText();
   const locale = useLocale() as Locale;
   const router = useRouter();
   const trpc = useTRPC();
-  const [terms, setTerms] = useState(false);
-  const [marketing, setMarketing] = useState(false);
+  const form = useZodForm(signUpInputSchema, {
+    defaultValues: { name: "", email: "", password: "", consents: { terms: false as true, marketingEmails: false }, locale },
+  });
+  const serverErrors = useServerErrors(form);
   const signUp = useMutation(
     trpc.me.signUp.mutationOptions({
       // The same "check your inbox" page for a new address and one that already has an account.
       onSuccess: ({ email }) => router.push({ pathname: "/verify-email", query: { email } }),
+      // A refused email provider lands next to the email field, invalid input next to its field.
+      onError: serverErrors,
     }),
   );
-  // A refused email provider is about the email field: said next to it, not in the form's alert.
-  const emailRefused = signUp.error?.data?.appCode === "EMAIL_DOMAIN_NOT_ALLOWED";
+  const termsError = useFieldError(form, "consents.terms");
 
   return (
-    <form
-      className="flex flex-col gap-4"
-      onSubmit={(e) => {
-        e.preventDefault();
-        const form = new FormData(e.currentTarget);
-        signUp.mutate({
-          name: String(form.get("name")),
-          email: String(form.get("email")),
-          password: String(form.get("password")),
-          consents: { terms: terms as true, marketingEmails: marketing },
-          locale,
-        });
-      }}
-    >
-      <div className="grid gap-2">
-        <Label htmlFor="name">{t("name")}</Label>
-        <Input id="name" name="name" autoComplete="name" required maxLength={80} />
+    <form className="flex flex-col gap-4" noValidate onSubmit={form.handleSubmit((input) => signUp.mutate({ ...input, locale }))}>
+      <TextField form={form} name="name" id="name" label={t("name")} autoComplete="name" required maxLength={80} />
+      <TextField form={form} name="email" id="email" label={t("email")} type="email" autoComplete="email" required maxLength={254} />
+      <TextField
+        form={form}
+        name="password"
+        id="password"
+        label={t("password")}
+        hint={t("passwordHint")}
+        type="password"
+        autoComplete="new-password"
+        required
+        maxLength={128}
+      />
+      <div className="grid gap-1">
+        <div className="flex items-start gap-2">
+          <Controller
+            control={form.control}
+            name="consents.terms"
+            render={({ field }) => (
+              <Checkbox
+                id="terms"
+                ref={field.ref}
+                checked={field.value === true}
+                onCheckedChange={(v) => field.onChange(v === true)}
+                onBlur={field.onBlur}
+                aria-required
+                {...describedBy("terms", termsError)}
+              />
+            )}
+          />
+          <Label htmlFor="terms" className="font-normal leading-snug">
+            {t("terms")}
+          </Label>
+        </div>
+        <FieldError id="terms" message={termsError} />
       </div>
-      <div className="grid gap-2">
-        <Label htmlFor="email">{t("email")}</Label>
-        <Input
-          id="email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          maxLength={254}
-          aria-invalid={emailRefused || undefined}
-          aria-describedby={emailRefused ? "email-error" : undefined}
-          onChange={() => emailRefused && signUp.reset()}
+      <div className="flex items-start gap-2">
+        <Controller
+          control={form.control}
+          name="consents.marketingEmails"
+          render={({ field }) => (
+            <Checkbox id="marketing" ref={field.ref} checked={field.value === true} onCheckedChange={(v) => field.onChange(v === true)} onBlur={field.onBlur} />
+          )}
         />
-        {emailRefused && (
-          <p id="email-error" role="alert" className="text-xs text-destructive">
-            {errorText(signUp.error)}
-          </p>
-        )}
-      </div>
-      <div className="grid gap-2">
-        <Label htmlFor="password">{t("password")}</Label>
-        <Input id="password" name="password" type="password" autoComplete="new-password" required minLength={8} maxLength={128} aria-describedby="password-hint" />
-        <p id="password-hint" className="text-xs text-muted-foreground">
-          {t("passwordHint")}
-        </p>
-      </div>
-      <div className="flex items-start gap-2">
-        <Checkbox id="terms" checked={terms} onCheckedChange={(v) => setTerms(v === true)} required aria-required />
-        <Label htmlFor="terms" className="font-normal leading-snug">
-          {t("terms")}
-        </Label>
-      </div>
-      <div className="flex items-start gap-2">
-        <Checkbox id="marketing" checked={marketing} onCheckedChange={(v) => setMarketing(v === true)} />
         <Label htmlFor="marketing" className="font-normal leading-snug">
           {t("marketing")}
         </Label>
       </div>
-      {signUp.error && !emailRefused && <Alert variant="error">{errorText(signUp.error)}</Alert>}
-      <Button type="submit" disabled={signUp.isPending || !terms}>
+      <FormAlert form={form} />
+      <Button type="submit" disabled={signUp.isPending}>
         {signUp.isPending ? t("submitting") : t("submit")}
       </Button>
     </form>

@@ -1,35 +1,38 @@
-import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
+import { z } from "@/lib/zod";
+import { TextField } from "@/components/form";
+import type { FieldValues, Path, UseFormReturn } from "react-hook-form";
 
-/** The 6-digit authenticator code (8 for a backup code, spaces allowed), as every two-factor form asks for it. */
-export function TotpCodeField({
+/** The 6-digit authenticator code; spaces are allowed (and removed). */
+export const totpCodeSchema = z
+  .string()
+  .regex(/^[0-9 ]{6,8}$/)
+  .transform((code) => code.replace(/\s+/g, ""));
+
+/** The code field as every two-factor form asks for it. */
+export function TotpCodeField<T extends FieldValues>({
+  form,
+  name,
   id,
   label,
-  value,
-  onChange,
   autoFocus,
 }: {
+  form: UseFormReturn<T, unknown, FieldValues>;
+  name: Path<T>;
   id: string;
   label: string;
-  value: string;
-  onChange: (value: string) => void;
   autoFocus?: boolean;
 }) {
   return (
-    <div className="grid gap-2">
-      <Label htmlFor={id}>{label}</Label>
-      <Input
-        id={id}
-        name="code"
-        inputMode="numeric"
-        autoComplete="one-time-code"
-        pattern="[0-9 ]{6,8}"
-        maxLength={8}
-        required
-        autoFocus={autoFocus}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-      />
-    </div>
+    <TextField
+      form={form}
+      name={name}
+      id={id}
+      label={label}
+      inputMode="numeric"
+      autoComplete="one-time-code"
+      maxLength={8}
+      required
+      autoFocus={autoFocus}
+    />
   );
 }

@@ -1,15 +1,17 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
-import { useState } from "react";
+import { z } from "@/lib/zod";
 import { useTwoFactorErrorText } from "@/components/auth/two-factor-error-text";
+import { TotpCodeField, totpCodeSchema } from "@/components/auth/totp-code-field";
+import { TextField, useZodForm } from "@/components/form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
-import { TotpCodeField } from "@/components/auth/totp-code-field";
 import { useRouter } from "@/i18n/navigation";
 import { authClient, unwrap } from "@/lib/auth-client";
+
+const passwordStepSchema = z.object({ password: z.string().min(1) });
+const codeStepSchema = z.object({ code: totpCodeSchema });
 
 /** The base32 secret inside an otpauth:// URI (what authenticator apps ask for when typed in). */
 function secretOf(totpURI: string): string {
@@ -29,15 +31,16 @@ export function TwoFactorSetup() {
   const t = useTranslations("twoFactor.setup");
   const errorText = useTwoFactorErrorText();
   const router = useRouter();
-  const [password, setPassword] = useState("");
-  const [code, setCode] = useState("");
+  const passwordForm = useZodForm(passwordStepSchema, { defaultValues: { password: "" } });
+  const codeForm = useZodForm(codeStepSchema, { defaultValues: { code: "" } });
 
+  // Better Auth's refusals (wrong password, wrong code) have their own words: shown above each button.
   const enable = useMutation({
-    mutationFn: () => unwrap(authClient.twoFactor.enable({ password })),
-    onSuccess: () => setPassword(""),
+    mutationFn: ({ password }: z.output<typeof passwordStepSchema>) => unwrap(authClient.twoFactor.enable({ password })),
+    onSuccess: () => passwordForm.reset(),
   });
   const verify = useMutation({
-    mutationFn: () => unwrap(authClient.twoFactor.verifyTotp({ code: code.replace(/\s+/g, "") })),
+    mutationFn: ({ code }: z.output<typeof codeStepSchema>) => unwrap(authClient.twoFactor.verifyTotp({ code })),
     onSuccess: () => router.refresh(),
   });
 
@@ -48,26 +51,9 @@ export function TwoFactorSetup() {
 
   if (!totpURI) {
     return (
-      <form
-        className="flex flex-col gap-4"
-        aria-label={t("title")}
-        onSubmit={(e) => {
-          e.preventDefault();
-          enable.mutate();
-        }}
-      >
+      <form className="flex flex-col gap-4" aria-label={t("title")} noValidate onSubmit={passwordForm.handleSubmit((input) => enable.mutate(input))}>
         <p className="text-sm text-muted-foreground">{t("intro")}</p>
-        <div className="grid gap-2">
-          <Label htmlFor="two-factor-password">{t("password")}</Label>
-          <Input
-            id="two-factor-password"
-            type="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </div>
+        <TextField form={passwordForm} name="password" id="two-factor-password" label={t("password")} type="password" autoComplete="current-password" required />
         {enable.error && <Alert variant="error">{errorText(enable.error as never)}</Alert>}
         <Button type="submit" disabled={enable.isPending}>
           {enable.isPending ? t("starting") : t("start")}
@@ -111,14 +97,8 @@ export function TwoFactorSetup() {
           </ul>
         </section>
       )}
-      <form
-        className="flex flex-col gap-4"
-        onSubmit={(e) => {
-          e.preventDefault();
-          verify.mutate();
-        }}
-      >
-        <TotpCodeField id="two-factor-code" label={t("code")} value={code} onChange={setCode} />
+      <form className="flex flex-col gap-4" noValidate onSubmit={codeForm.handleSubmit((input) => verify.mutate(input))}>
+        <TotpCodeField form={codeForm} name="code" id="two-factor-code" label={t("code")} />
         {verify.error && <Alert variant="error">{errorText(verify.error as never)}</Alert>}
         <Button type="submit" disabled={verify.isPending}>
           {verify.isPending ? t("verifying") : t("verify")}

@@ -1,14 +1,17 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
-import { useState } from "react";
+import { z } from "@/lib/zod";
 import { isTwoFactorSignInOver, useTwoFactorErrorText } from "@/components/auth/two-factor-error-text";
+import { TotpCodeField, totpCodeSchema } from "@/components/auth/totp-code-field";
+import { useZodForm } from "@/components/form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { TotpCodeField } from "@/components/auth/totp-code-field";
 import { Link, useRouter } from "@/i18n/navigation";
 import { authClient, unwrap } from "@/lib/auth-client";
 import { useTRPC } from "@/trpc/react";
+
+const verifySchema = z.object({ code: totpCodeSchema });
 
 /**
  * The second step of a password sign-in for a user with two-factor on: Better Auth answered the
@@ -21,11 +24,12 @@ export function TwoFactorVerifyForm() {
   const router = useRouter();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [code, setCode] = useState("");
+  const form = useZodForm(verifySchema, { defaultValues: { code: "" } });
 
+  // Better Auth's refusals (wrong code, expired step) have their own words: shown above the button.
   const verify = useMutation({
-    mutationFn: async () => {
-      await unwrap(authClient.twoFactor.verifyTotp({ code: code.replace(/\s+/g, "") }));
+    mutationFn: async ({ code }: z.output<typeof verifySchema>) => {
+      await unwrap(authClient.twoFactor.verifyTotp({ code }));
       return queryClient.fetchQuery({ ...trpc.platform.status.queryOptions(), staleTime: 0 });
     },
     onSuccess: (status) => {
@@ -36,14 +40,8 @@ export function TwoFactorVerifyForm() {
   const over = isTwoFactorSignInOver(verify.error as never);
 
   return (
-    <form
-      className="flex flex-col gap-4"
-      onSubmit={(e) => {
-        e.preventDefault();
-        verify.mutate();
-      }}
-    >
-      <TotpCodeField id="totp-code" label={t("code")} value={code} onChange={setCode} autoFocus />
+    <form className="flex flex-col gap-4" noValidate onSubmit={form.handleSubmit((input) => verify.mutate(input))}>
+      <TotpCodeField form={form} name="code" id="totp-code" label={t("code")} autoFocus />
       {verify.error && <Alert variant="error">{errorText(verify.error as never)}</Alert>}
       {over ? (
         <Button asChild>

@@ -2,6 +2,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useFormatter, useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
+import { toast } from "sonner";
 import { useErrorText } from "@/components/error-text";
 import { formatMoney } from "@/components/billing/money";
 import { Alert } from "@/components/ui/alert";
@@ -37,7 +38,15 @@ export function PlanChooser({ plans, hasLiveSubscription, canManage, initialInte
   const [interval, setInterval] = useState<BillingInterval>(initialInterval);
   const [pending, setPending] = useState<string | null>(null);
   const checkout = useMutation(trpc.billing.checkout.mutationOptions({ onSuccess: ({ url }) => window.location.assign(url) }));
-  const changePlan = useMutation(trpc.billing.changePlan.mutationOptions({ onSuccess: () => router.refresh() }));
+  const toasts = useTranslations("toasts");
+  const changePlan = useMutation(
+    trpc.billing.changePlan.mutationOptions({
+      onSuccess: () => {
+        toast.success(toasts("planChangeRequested"));
+        router.refresh();
+      },
+    }),
+  );
   const error = checkout.error ?? changePlan.error;
   const busy = checkout.isPending || checkout.isSuccess || changePlan.isPending;
 
@@ -89,7 +98,6 @@ export function PlanChooser({ plans, hasLiveSubscription, canManage, initialInte
             );
           })}
       </ul>
-      {changePlan.isSuccess && <Alert variant="success">{t("changeRequested")}</Alert>}
       {error && <Alert variant="error">{errorText(error)}</Alert>}
     </div>
   );

@@ -66,10 +66,8 @@ export function JobActions({ id, canRetry, canCancel }: { id: string; canRetry: 
         </div>
       )}
       {done && !error && <Alert variant="success">{t(done)}</Alert>}
-      {error && (
-        // CONFLICT here means the job moved on (the runner took it, another admin acted): say that, not "already exists".
-        <Alert variant="error">{error.data?.appCode === "CONFLICT" ? t("conflict") : errorText(error)}</Alert>
-      )}
+      {/* A CONFLICT says which status the job moved on to (the runner took it, another admin acted). */}
+      {error && <Alert variant="error">{errorText(error)}</Alert>}
     </div>
   );
 }

@@ -2,7 +2,10 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useFormatter, useTranslations } from "next-intl";
 import { useState } from "react";
+import { toast } from "sonner";
+import { z } from "@/lib/zod";
 import { useErrorText } from "@/components/error-text";
+import { FormAlert, TextField, useServerErrors, useZodForm } from "@/components/form";
 import { Alert } from "@/components/ui/alert";
 import {
   AlertDialog,
@@ -15,14 +18,15 @@ import {
   AlertDialogTrigger,
 } from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
-import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
 import { ActionErrorAlert, UsageWarnings } from "@/components/usage/limit-notice";
 import type { AppRouter } from "@/server/api/root";
+import { projectNameSchema } from "@/server/domain/projects/inputs";
 import { useTRPC } from "@/trpc/react";
 import type { inferRouterOutputs } from "@trpc/server";
 
 type Project = inferRouterOutputs<AppRouter>["projects"]["list"][number];
+
+const projectNameFormSchema = z.object({ name: projectNameSchema });
 
 interface ProjectAccess {
   canCreate: boolean;
@@ -34,40 +38,46 @@ interface ProjectAccess {
 
 export function ProjectsPanel({ initial, ...access }: { initial: Project[] } & ProjectAccess) {
   const t = useTranslations("projects");
+  const toasts = useTranslations("toasts");
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const list = useQuery(trpc.projects.list.queryOptions(undefined, { initialData: initial }));
   const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.projects.list.queryKey() });
-  const [name, setName] = useState("");
+  const form = useZodForm(projectNameFormSchema, { defaultValues: { name: "" } });
+  const serverErrors = useServerErrors(form);
   const create = useMutation(
     trpc.projects.create.mutationOptions({
-      onSuccess: async () => {
-        setName("");
+      onSuccess: async (project) => {
+        form.reset();
+        toast.success(toasts("projectCreated", { name: project.name }));
         await invalidate();
       },
+      // A plan limit gets its own notice with the way on (below); anything else goes to the form.
+      onError: (error) => !error.data?.limit && serverErrors(error),
     }),
   );
 
   return (
     <div className="flex flex-col gap-6">
       {access.canCreate && (
-        <form
-          className="flex flex-col gap-2 sm:flex-row sm:items-end"
-          onSubmit={(e) => {
-            e.preventDefault();
-            create.mutate({ name });
-          }}
-        >
-          <div className="grid flex-1 gap-2">
-            <Label htmlFor="new-project">{t("newLabel")}</Label>
-            <Input id="new-project" value={name} onChange={(e) => setName(e.target.value)} placeholder={t("newPlaceholder")} required maxLength={80} />
-          </div>
-          <Button type="submit" disabled={create.isPending || !name.trim()}>
+        <form className="flex flex-col gap-2 sm:flex-row sm:items-start" noValidate onSubmit={form.handleSubmit((input) => create.mutate(input))}>
+          <TextField
+            form={form}
+            name="name"
+            id="new-project"
+            label={t("newLabel")}
+            className="grid flex-1 gap-2"
+            placeholder={t("newPlaceholder")}
+            required
+            maxLength={80}
+          />
+          <Button type="submit" className="sm:mt-6" disabled={create.isPending}>
             {create.isPending ? t("creating") : t("create")}
           </Button>
         </form>
       )}
-      {create.error && <ActionErrorAlert error={create.error} canManageBilling={access.canManageBilling} />}
+      {create.error?.data?.limit && <ActionErrorAlert error={create.error} canManageBilling={access.canManageBilling} />}
+      <FormAlert form={form} />
       {create.data?.usageWarning && <UsageWarnings warnings={[create.data.usageWarning]} />}
 
       {list.data.length === 0 ? (
@@ -90,40 +100,73 @@ function ProjectRow({ project, access, onChanged }: { project: Project; access: 
   const t = useTranslations("projects");
   const common = useTranslations("common");
   const usage = useTranslations("usage");
+  const toasts = useTranslations("toasts");
   const format = useFormatter();
   const errorText = useErrorText();
   const trpc = useTRPC();
   const [editing, setEditing] = useState(false);
-  const [name, setName] = useState(project.name);
-  const rename = useMutation(trpc.projects.rename.mutationOptions({ onSuccess: async () => { setEditing(false); await onChanged(); } }));
-  const remove = useMutation(trpc.projects.delete.mutationOptions({ onSuccess: onChanged }));
+  const form = useZodForm(projectNameFormSchema, { defaultValues: { name: project.name } });
+  const serverErrors = useServerErrors(form);
+  const rename = useMutation(
+    trpc.projects.rename.mutationOptions({
+      onSuccess: async (renamed) => {
+        setEditing(false);
+        form.reset({ name: renamed.name });
+        toast.success(toasts("projectRenamed", { name: renamed.name }));
+        await onChanged();
+      },
+      onError: serverErrors,
+    }),
+  );
+  const remove = useMutation(
+    trpc.projects.delete.mutationOptions({
+      onSuccess: async () => {
+        toast.success(toasts("projectDeleted", { name: project.name }));
+        await onChanged();
+      },
+    }),
+  );
   // The example metered action; a fresh request id per click, so only a retry of the same request is deduplicated.
   const analyse = useMutation(trpc.projects.runAnalysis.mutationOptions());
-  const error = rename.error ?? remove.error;
 
   return (
     <li className="flex flex-col gap-2 p-4" aria-label={project.name}>
       {editing ? (
-        <form
-          className="flex flex-col gap-2 sm:flex-row sm:items-end"
-          onSubmit={(e) => {
-            e.preventDefault();
-            rename.mutate({ id: project.id, name });
-          }}
-        >
-          <div className="grid flex-1 gap-2">
-            <Label htmlFor={`rename-${project.id}`}>{t("renameLabel")}</Label>
-            <Input id={`rename-${project.id}`} value={name} onChange={(e) => setName(e.target.value)} required maxLength={80} autoFocus />
-          </div>
-          <div className="flex gap-2">
-            <Button type="submit" disabled={rename.isPending || !name.trim()}>
-              {rename.isPending ? t("saving") : common("save")}
-            </Button>
-            <Button type="button" variant="outline" onClick={() => { setEditing(false); setName(project.name); rename.reset(); }}>
-              {common("cancel")}
-            </Button>
-          </div>
-        </form>
+        <>
+          <form
+            className="flex flex-col gap-2 sm:flex-row sm:items-start"
+            noValidate
+            onSubmit={form.handleSubmit(({ name }) => rename.mutate({ id: project.id, name }))}
+          >
+            <TextField
+              form={form}
+              name="name"
+              id={`rename-${project.id}`}
+              label={t("renameLabel")}
+              className="grid flex-1 gap-2"
+              required
+              maxLength={80}
+              autoFocus
+            />
+            <div className="flex gap-2 sm:mt-6">
+              <Button type="submit" disabled={rename.isPending}>
+                {rename.isPending ? t("saving") : common("save")}
+              </Button>
+              <Button
+                type="button"
+                variant="outline"
+                onClick={() => {
+                  setEditing(false);
+                  form.reset({ name: project.name });
+                  rename.reset();
+                }}
+              >
+                {common("cancel")}
+              </Button>
+            </div>
+          </form>
+          <FormAlert form={form} />
+        </>
       ) : (
         <div className="flex items-center justify-between gap-4">
           <div className="min-w-0">
@@ -161,7 +204,7 @@ function ProjectRow({ project, access, onChanged }: { project: Project; access: 
           </div>
         </div>
       )}
-      {error && <Alert variant="error">{errorText(error)}</Alert>}
+      {remove.error && <Alert variant="error">{errorText(remove.error)}</Alert>}
       {analyse.error && <ActionErrorAlert error={analyse.error} canManageBilling={access.canManageBilling} />}
       {analyse.data && (
         <>

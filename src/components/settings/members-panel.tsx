@@ -1,16 +1,17 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useFormatter, useTranslations } from "next-intl";
-import { useState } from "react";
+import { toast } from "sonner";
 import { useErrorText } from "@/components/error-text";
+import { FieldError, FormAlert, describedBy, TextField, useFieldError, useServerErrors, useZodForm } from "@/components/form";
 import { SettingsSection } from "@/components/settings/section";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
 import { Skeleton } from "@/components/ui/skeleton";
+import { createInvitationInputSchema } from "@/server/domain/tenancy/inputs";
 import { useTRPC } from "@/trpc/react";
 
 interface Props {
@@ -22,6 +23,7 @@ interface Props {
 
 export function MembersPanel({ currentUserId, canInvite, canUpdate, canRemove }: Props) {
   const t = useTranslations("settings.members");
+  const toasts = useTranslations("toasts");
   const errorText = useErrorText();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -30,8 +32,22 @@ export function MembersPanel({ currentUserId, canInvite, canUpdate, canRemove }:
   const roles = useQuery(trpc.iamRoles.list.queryOptions());
   const invitations = useQuery(trpc.tenants.invitations.list.queryOptions(undefined, { enabled: canInvite }));
   const refresh = () => queryClient.invalidateQueries();
-  const changeRole = useMutation(trpc.tenants.members.changeRole.mutationOptions({ onSuccess: refresh }));
-  const remove = useMutation(trpc.tenants.members.remove.mutationOptions({ onSuccess: refresh }));
+  const changeRole = useMutation(
+    trpc.tenants.members.changeRole.mutationOptions({
+      onSuccess: async () => {
+        toast.success(toasts("memberRoleChanged"));
+        await refresh();
+      },
+    }),
+  );
+  const remove = useMutation(
+    trpc.tenants.members.remove.mutationOptions({
+      onSuccess: async () => {
+        toast.success(toasts("memberRemoved"));
+        await refresh();
+      },
+    }),
+  );
 
   const roleOptions = (roles.data ?? []).map((r) => ({ value: r.key, label: r.builtIn ? t(`roleNames.${r.key}` as never) : r.name }));
   const roleLabel = (key: string) => roleOptions.find((o) => o.value === key)?.label ?? key;
@@ -116,73 +132,65 @@ export function MembersPanel({ currentUserId, canInvite, canUpdate, canRemove }:
 
 function InviteForm({ roleOptions, onInvited }: { roleOptions: { value: string; label: string }[]; onInvited: () => Promise<void> }) {
   const t = useTranslations("settings.members.invite");
-  const errorText = useErrorText();
+  const toasts = useTranslations("toasts");
   const trpc = useTRPC();
-  const [email, setEmail] = useState("");
-  const [role, setRole] = useState("member");
-  const [memberType, setMemberType] = useState<"member" | "guest">("member");
+  const form = useZodForm(createInvitationInputSchema, { defaultValues: { email: "", role: "member", memberType: "member" } });
+  const serverErrors = useServerErrors(form);
   const invite = useMutation(
     trpc.tenants.invitations.create.mutationOptions({
-      onSuccess: async () => {
-        setEmail("");
+      onSuccess: async (_, { email }) => {
+        form.reset({ email: "", role: form.getValues("role"), memberType: form.getValues("memberType") });
+        toast.success(toasts("memberInvited", { email }));
         await onInvited();
       },
+      // A refused email provider or an existing member lands next to the email field, a role refusal next to the role.
+      onError: serverErrors,
     }),
   );
-  // A refused email provider is about the email field: said next to it, not below the form.
-  const emailRefused = invite.error?.data?.appCode === "EMAIL_DOMAIN_NOT_ALLOWED";
+  const memberType = form.watch("memberType");
+  const roleError = useFieldError(form, "role");
   return (
     <SettingsSection title={t("title")} description={t("description")}>
       <form
-        className="grid gap-3 sm:grid-cols-[1fr_10rem_9rem_auto] sm:items-end"
-        onSubmit={(e) => {
-          e.preventDefault();
-          invite.mutate({ email, role: memberType === "guest" ? "guest" : role, memberType });
-        }}
+        className="grid gap-3 sm:grid-cols-[1fr_10rem_9rem_auto] sm:items-start"
+        noValidate
+        onSubmit={form.handleSubmit((input) => invite.mutate({ ...input, role: input.memberType === "guest" ? "guest" : input.role }))}
       >
-        <div className="grid gap-2">
-          <Label htmlFor="invite-email">{t("email")}</Label>
-          <Input
-            id="invite-email"
-            type="email"
-            required
-            value={email}
-            aria-invalid={emailRefused || undefined}
-            aria-describedby={emailRefused ? "invite-email-error" : undefined}
-            onChange={(e) => {
-              setEmail(e.target.value);
-              if (emailRefused) invite.reset();
-            }}
-          />
-          {emailRefused && (
-            <p id="invite-email-error" role="alert" className="text-xs text-destructive">
-              {errorText(invite.error)}
-            </p>
-          )}
-        </div>
+        <TextField form={form} name="email" id="invite-email" label={t("email")} type="email" required />
         <div className="grid gap-2">
           <Label htmlFor="invite-type">{t("type")}</Label>
-          <Select id="invite-type" value={memberType} onChange={(e) => setMemberType(e.target.value as "member" | "guest")}>
+          <Select id="invite-type" {...form.register("memberType")}>
             <option value="member">{t("typeMember")}</option>
             <option value="guest">{t("typeGuest")}</option>
           </Select>
         </div>
         <div className="grid gap-2">
           <Label htmlFor="invite-role">{t("role")}</Label>
-          <Select id="invite-role" value={memberType === "guest" ? "guest" : role} disabled={memberType === "guest"} onChange={(e) => setRole(e.target.value)}>
-            {roleOptions.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </Select>
+          {memberType === "guest" ? (
+            // A guest is invited with the guest role (or a custom one, set later): nothing to choose here.
+            <Select id="invite-role" value="guest" disabled>
+              {roleOptions.map((o) => (
+                <option key={o.value} value={o.value}>
+                  {o.label}
+                </option>
+              ))}
+            </Select>
+          ) : (
+            <Select id="invite-role" {...form.register("role")} {...describedBy("invite-role", roleError)}>
+              {roleOptions.map((o) => (
+                <option key={o.value} value={o.value}>
+                  {o.label}
+                </option>
+              ))}
+            </Select>
+          )}
+          <FieldError id="invite-role" message={roleError} />
         </div>
-        <Button type="submit" disabled={invite.isPending || !email}>
+        <Button type="submit" className="sm:mt-6" disabled={invite.isPending}>
           {invite.isPending ? t("sending") : t("send")}
         </Button>
       </form>
-      {invite.isSuccess && <Alert variant="success" className="mt-3">{t("sent")}</Alert>}
-      {invite.error && !emailRefused && <Alert variant="error" className="mt-3">{errorText(invite.error)}</Alert>}
+      <FormAlert form={form} className="mt-3" />
     </SettingsSection>
   );
 }
@@ -199,10 +207,15 @@ function InvitationRow({
   onChanged: () => Promise<void>;
 }) {
   const t = useTranslations("settings.members.invitations");
+  const toasts = useTranslations("toasts");
   const errorText = useErrorText();
   const trpc = useTRPC();
-  const resend = useMutation(trpc.tenants.invitations.resend.mutationOptions({ onSuccess: onChanged }));
-  const revoke = useMutation(trpc.tenants.invitations.revoke.mutationOptions({ onSuccess: onChanged }));
+  const done = (message: "invitationResent" | "invitationRevoked") => async () => {
+    toast.success(toasts(message));
+    await onChanged();
+  };
+  const resend = useMutation(trpc.tenants.invitations.resend.mutationOptions({ onSuccess: done("invitationResent") }));
+  const revoke = useMutation(trpc.tenants.invitations.revoke.mutationOptions({ onSuccess: done("invitationRevoked") }));
   const pending = invitation.status === "pending";
   return (
     <li aria-label={invitation.email} className="flex flex-col gap-2 p-3 text-sm sm:flex-row sm:items-center sm:justify-between">

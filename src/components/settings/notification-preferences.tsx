@@ -1,6 +1,7 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
+import { toast } from "sonner";
 import { SettingsSection } from "@/components/settings/section";
 import { Alert } from "@/components/ui/alert";
 import { Checkbox } from "@/components/ui/checkbox";
@@ -12,6 +13,7 @@ import { useTRPC } from "@/trpc/react";
 /** Categories down, channels across; a locked cell (security and billing email) shows as always on. */
 export function NotificationPreferences() {
   const t = useTranslations("notifications");
+  const toasts = useTranslations("toasts");
   const errorText = useErrorText();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -19,7 +21,10 @@ export function NotificationPreferences() {
   const prefs = useQuery(queryOptions);
   const save = useMutation(
     trpc.me.notificationPreferences.set.mutationOptions({
-      onSuccess: (data) => queryClient.setQueryData(queryOptions.queryKey, data),
+      onSuccess: (data) => {
+        queryClient.setQueryData(queryOptions.queryKey, data);
+        toast.success(toasts("preferencesSaved"));
+      },
     }),
   );
   const cell = (category: string, channel: string) =>
@@ -75,7 +80,6 @@ export function NotificationPreferences() {
         </div>
       )}
       <div aria-live="polite" className="mt-4">
-        {save.isSuccess && <Alert variant="success">{t("saved")}</Alert>}
         {save.isError && <Alert variant="error">{`${t("error")}: ${errorText(save.error)}`}</Alert>}
       </div>
     </SettingsSection>

@@ -2,41 +2,64 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
+import { Controller } from "react-hook-form";
+import { toast } from "sonner";
+import { z } from "@/lib/zod";
 import { useErrorText } from "@/components/error-text";
+import { FieldError, FormAlert, TextField, useFieldError, useServerErrors, useZodForm } from "@/components/form";
 import { SettingsSection } from "@/components/settings/section";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
-import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Skeleton } from "@/components/ui/skeleton";
-import { allPermissions, type Permission } from "@/server/domain/rbac/permissions";
+import { roleNameSchema, rolePermissionsSchema } from "@/server/domain/rbac/inputs";
+import { allPermissions } from "@/server/domain/rbac/permissions";
 import { useTRPC } from "@/trpc/react";
 
 // Only the owner may delete a workspace; custom roles never include it.
 const grantable = allPermissions.filter((p) => p !== "tenant:delete");
 
-type Draft = { roleId: string | null; name: string; permissions: Set<Permission> };
-const emptyDraft = (): Draft => ({ roleId: null, name: "", permissions: new Set<Permission>(["tenant:read", "project:read"]) });
+const roleFormSchema = z.object({ name: roleNameSchema, permissions: rolePermissionsSchema });
+const emptyRole = () => ({ name: "", permissions: ["tenant:read", "project:read"] });
 
 export function RolesPanel({ canManage }: { canManage: boolean }) {
   const t = useTranslations("settings.roles");
   const tm = useTranslations("settings.members");
+  const toasts = useTranslations("toasts");
   const errorText = useErrorText();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const roles = useQuery(trpc.iamRoles.list.queryOptions());
-  const [draft, setDraft] = useState<Draft>(emptyDraft);
-  const done = async () => {
-    setDraft(emptyDraft());
-    await queryClient.invalidateQueries({ queryKey: trpc.iamRoles.list.queryKey() });
+  /** The custom role being edited; null: the form creates a new one. */
+  const [editing, setEditing] = useState<{ id: string; name: string } | null>(null);
+  const form = useZodForm(roleFormSchema, { defaultValues: emptyRole() });
+  const serverErrors = useServerErrors(form);
+  const permissionsError = useFieldError(form, "permissions");
+  const refreshList = () => queryClient.invalidateQueries({ queryKey: trpc.iamRoles.list.queryKey() });
+  const saved = (message: "roleCreated" | "roleSaved") => async (role: { name: string }) => {
+    toast.success(toasts(message, { name: role.name }));
+    setEditing(null);
+    form.reset(emptyRole());
+    await refreshList();
   };
-  const create = useMutation(trpc.iamRoles.create.mutationOptions({ onSuccess: done }));
-  const update = useMutation(trpc.iamRoles.update.mutationOptions({ onSuccess: done }));
-  const remove = useMutation(trpc.iamRoles.delete.mutationOptions({ onSuccess: done }));
-  const save = draft.roleId ? update : create;
+  const create = useMutation(trpc.iamRoles.create.mutationOptions({ onSuccess: saved("roleCreated"), onError: serverErrors }));
+  const update = useMutation(trpc.iamRoles.update.mutationOptions({ onSuccess: saved("roleSaved"), onError: serverErrors }));
+  const remove = useMutation(
+    trpc.iamRoles.delete.mutationOptions({
+      onSuccess: async () => {
+        toast.success(toasts("roleDeleted"));
+        await refreshList();
+      },
+    }),
+  );
+  const save = editing ? update : create;
   const roleName = (r: { key: string; name: string; builtIn: boolean }) => (r.builtIn ? tm(`roleNames.${r.key}` as never) : r.name);
+  const startEditing = (role: { id: string; name: string; permissions: string[] }) => {
+    setEditing({ id: role.id, name: role.name });
+    form.reset({ name: role.name, permissions: role.permissions });
+  };
 
   return (
     <>
@@ -55,7 +78,7 @@ export function RolesPanel({ canManage }: { canManage: boolean }) {
                   </span>
                   {canManage && !r.builtIn && r.id && (
                     <span className="flex gap-1">
-                      <Button size="sm" variant="outline" onClick={() => setDraft({ roleId: r.id, name: r.name, permissions: new Set(r.permissions) })}>
+                      <Button size="sm" variant="outline" onClick={() => r.id && startEditing({ id: r.id, name: r.name, permissions: r.permissions })}>
                         {t("list.edit")}
                       </Button>
                       <Button size="sm" variant="ghost" onClick={() => r.id && remove.mutate({ roleId: r.id })} disabled={remove.isPending}>
@@ -72,52 +95,59 @@ export function RolesPanel({ canManage }: { canManage: boolean }) {
         </SettingsSection>
       )}
       {canManage && (
-        <SettingsSection title={draft.roleId ? t("edit.title", { name: draft.name }) : t("create.title")} description={t("create.description")}>
+        <SettingsSection title={editing ? t("edit.title", { name: editing.name }) : t("create.title")} description={t("create.description")}>
           <form
             className="flex flex-col gap-4"
-            onSubmit={(e) => {
-              e.preventDefault();
-              const permissions = [...draft.permissions];
-              if (draft.roleId) update.mutate({ roleId: draft.roleId, name: draft.name, permissions });
-              else create.mutate({ name: draft.name, description: "", permissions });
-            }}
+            noValidate
+            onSubmit={form.handleSubmit((input) => {
+              if (editing) update.mutate({ roleId: editing.id, ...input });
+              else create.mutate({ ...input, description: "" });
+            })}
           >
-            <div className="grid gap-2">
-              <Label htmlFor="role-name">{t("create.name")}</Label>
-              <Input id="role-name" value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.target.value })} required maxLength={60} />
-            </div>
-            <fieldset className="grid grid-cols-2 gap-2 sm:grid-cols-3">
+            <TextField form={form} name="name" id="role-name" label={t("create.name")} required maxLength={60} />
+            <fieldset className="grid grid-cols-2 gap-2 sm:grid-cols-3" aria-describedby={permissionsError ? "role-permissions-error" : undefined}>
               <legend className="mb-2 text-sm font-medium">{t("create.permissions")}</legend>
-              {grantable.map((p) => (
-                <div key={p} className="flex items-center gap-2 text-sm">
-                  <Checkbox
-                    id={`perm-${p}`}
-                    checked={draft.permissions.has(p)}
-                    onCheckedChange={(v) => {
-                      const next = new Set(draft.permissions);
-                      if (v === true) next.add(p);
-                      else next.delete(p);
-                      setDraft({ ...draft, permissions: next });
-                    }}
-                  />
-                  <Label htmlFor={`perm-${p}`} className="font-mono text-xs font-normal">
-                    {p}
-                  </Label>
-                </div>
-              ))}
+              <Controller
+                control={form.control}
+                name="permissions"
+                render={({ field }) => (
+                  <>
+                    {grantable.map((p) => (
+                      <div key={p} className="flex items-center gap-2 text-sm">
+                        <Checkbox
+                          id={`perm-${p}`}
+                          checked={field.value.includes(p)}
+                          onCheckedChange={(v) => field.onChange(v === true ? [...field.value, p] : field.value.filter((x) => x !== p))}
+                        />
+                        <Label htmlFor={`perm-${p}`} className="font-mono text-xs font-normal">
+                          {p}
+                        </Label>
+                      </div>
+                    ))}
+                  </>
+                )}
+              />
             </fieldset>
+            <FieldError id="role-permissions" message={permissionsError} />
             <div className="flex gap-2">
-              <Button type="submit" disabled={save.isPending || !draft.name.trim()}>
-                {save.isPending ? t("create.creating") : draft.roleId ? t("edit.action") : t("create.action")}
+              <Button type="submit" disabled={save.isPending}>
+                {save.isPending ? t("create.creating") : editing ? t("edit.action") : t("create.action")}
               </Button>
-              {draft.roleId && (
-                <Button type="button" variant="outline" onClick={() => setDraft(emptyDraft())}>
+              {editing && (
+                <Button
+                  type="button"
+                  variant="outline"
+                  onClick={() => {
+                    setEditing(null);
+                    form.reset(emptyRole());
+                  }}
+                >
                   {t("edit.cancel")}
                 </Button>
               )}
             </div>
           </form>
-          {save.error && <Alert variant="error" className="mt-3">{errorText(save.error)}</Alert>}
+          <FormAlert form={form} className="mt-3" />
         </SettingsSection>
       )}
     </>

@@ -1,51 +1,62 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
-import { useState } from "react";
+import { toast } from "sonner";
+import { z } from "@/lib/zod";
 import { useErrorText } from "@/components/error-text";
+import { FormAlert, TextField, useServerErrors, useZodForm } from "@/components/form";
 import { SettingsSection } from "@/components/settings/section";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
 import { Skeleton } from "@/components/ui/skeleton";
+import { teamNameSchema } from "@/server/domain/tenancy/inputs";
 import { useTRPC } from "@/trpc/react";
+
+const createTeamSchema = z.object({ name: teamNameSchema });
 
 export function TeamsPanel({ canManage }: { canManage: boolean }) {
   const t = useTranslations("settings.teams");
+  const toasts = useTranslations("toasts");
   const errorText = useErrorText();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const teams = useQuery(trpc.tenants.teams.list.queryOptions());
   const members = useQuery(trpc.tenants.members.list.queryOptions(undefined, { enabled: canManage }));
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.tenants.teams.list.queryKey() });
-  const [name, setName] = useState("");
-  const create = useMutation(trpc.tenants.teams.create.mutationOptions({ onSuccess: async () => { setName(""); await refresh(); } }));
-  const remove = useMutation(trpc.tenants.teams.delete.mutationOptions({ onSuccess: refresh }));
-  const addMember = useMutation(trpc.tenants.teams.addMember.mutationOptions({ onSuccess: refresh }));
-  const removeMember = useMutation(trpc.tenants.teams.removeMember.mutationOptions({ onSuccess: refresh }));
-  const error = create.error ?? remove.error ?? addMember.error ?? removeMember.error;
+  const form = useZodForm(createTeamSchema, { defaultValues: { name: "" } });
+  const serverErrors = useServerErrors(form);
+  const done = (message: "teamDeleted" | "teamMemberAdded" | "teamMemberRemoved") => async () => {
+    toast.success(toasts(message));
+    await refresh();
+  };
+  const create = useMutation(
+    trpc.tenants.teams.create.mutationOptions({
+      onSuccess: async (team) => {
+        form.reset();
+        toast.success(toasts("teamCreated", { name: team.name }));
+        await refresh();
+      },
+      // A name taken lands next to the name field.
+      onError: serverErrors,
+    }),
+  );
+  const remove = useMutation(trpc.tenants.teams.delete.mutationOptions({ onSuccess: done("teamDeleted") }));
+  const addMember = useMutation(trpc.tenants.teams.addMember.mutationOptions({ onSuccess: done("teamMemberAdded") }));
+  const removeMember = useMutation(trpc.tenants.teams.removeMember.mutationOptions({ onSuccess: done("teamMemberRemoved") }));
+  const error = remove.error ?? addMember.error ?? removeMember.error;
 
   return (
     <>
       {canManage && (
         <SettingsSection title={t("create.title")}>
-          <form
-            className="flex flex-col gap-2 sm:flex-row sm:items-end"
-            onSubmit={(e) => {
-              e.preventDefault();
-              create.mutate({ name });
-            }}
-          >
-            <div className="grid flex-1 gap-2">
-              <Label htmlFor="team-name">{t("create.name")}</Label>
-              <Input id="team-name" value={name} onChange={(e) => setName(e.target.value)} required maxLength={80} />
-            </div>
-            <Button type="submit" disabled={create.isPending || !name.trim()}>
+          <form className="flex flex-col gap-2 sm:flex-row sm:items-start" noValidate onSubmit={form.handleSubmit((input) => create.mutate(input))}>
+            <TextField form={form} name="name" id="team-name" label={t("create.name")} className="grid flex-1 gap-2" required maxLength={80} />
+            <Button type="submit" className="sm:mt-6" disabled={create.isPending}>
               {create.isPending ? t("create.creating") : t("create.action")}
             </Button>
           </form>
+          <FormAlert form={form} className="mt-3" />
         </SettingsSection>
       )}
       {error && <Alert variant="error">{errorText(error)}</Alert>}

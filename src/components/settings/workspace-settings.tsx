@@ -1,14 +1,15 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useFormatter, useTranslations } from "next-intl";
-import { useState } from "react";
+import { toast } from "sonner";
+import { z } from "@/lib/zod";
 import { useErrorText } from "@/components/error-text";
+import { FormAlert, TextField, useServerErrors, useZodForm } from "@/components/form";
 import { SettingsSection } from "@/components/settings/section";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
 import { useRouter } from "@/i18n/navigation";
+import { deleteConfirmationSchema, workspaceNameSchema } from "@/server/domain/tenancy/inputs";
 import { useTRPC } from "@/trpc/react";
 
 interface Props {
@@ -18,48 +19,87 @@ interface Props {
   singleTenantMode: boolean;
 }
 
+const renameSchema = z.object({ name: workspaceNameSchema });
+const deleteSchema = z.object({ confirmation: deleteConfirmationSchema });
+
 export function WorkspaceSettings({ tenant, canRename, canDelete, singleTenantMode }: Props) {
   const t = useTranslations("settings.workspace");
   const common = useTranslations("common");
+  const toasts = useTranslations("toasts");
   const errorText = useErrorText();
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
   const format = useFormatter();
-  const [name, setName] = useState(tenant.name);
-  const [confirmName, setConfirmName] = useState("");
+  const renameForm = useZodForm(renameSchema, { defaultValues: { name: tenant.name } });
+  const deleteForm = useZodForm(deleteSchema, { defaultValues: { confirmation: "" } });
+  const renameErrors = useServerErrors(renameForm);
+  const deleteErrors = useServerErrors(deleteForm);
   const refreshAll = async () => {
     await queryClient.invalidateQueries();
     router.refresh();
   };
-  const rename = useMutation(trpc.tenants.rename.mutationOptions({ onSuccess: refreshAll }));
-  const leave = useMutation(trpc.tenants.leave.mutationOptions({ onSuccess: async () => { await refreshAll(); router.push("/projects"); } }));
-  const remove = useMutation(trpc.tenants.delete.mutationOptions({ onSuccess: async () => { await refreshAll(); router.push("/projects"); } }));
+  const rename = useMutation(
+    trpc.tenants.rename.mutationOptions({
+      onSuccess: async (renamed) => {
+        renameForm.reset({ name: renamed.name });
+        toast.success(toasts("settingsSaved"));
+        await refreshAll();
+      },
+      onError: renameErrors,
+    }),
+  );
+  const leave = useMutation(
+    trpc.tenants.leave.mutationOptions({
+      onSuccess: async () => {
+        toast.success(toasts("workspaceLeft"));
+        await refreshAll();
+        router.push("/projects");
+      },
+    }),
+  );
+  const remove = useMutation(
+    trpc.tenants.delete.mutationOptions({
+      onSuccess: async () => {
+        toast.success(toasts("workspaceDeleted"));
+        await refreshAll();
+        router.push("/projects");
+      },
+      onError: deleteErrors,
+    }),
+  );
   const deleted = useQuery(trpc.tenants.deleted.queryOptions(undefined, { enabled: !singleTenantMode }));
-  const restore = useMutation(trpc.tenants.restore.mutationOptions({ onSuccess: refreshAll }));
+  const restore = useMutation(
+    trpc.tenants.restore.mutationOptions({
+      onSuccess: async () => {
+        toast.success(toasts("workspaceRestored"));
+        await refreshAll();
+      },
+    }),
+  );
+  const typedName = deleteForm.watch("confirmation");
 
   return (
     <>
       <SettingsSection title={t("general.title")} description={t("general.description")}>
-        <form
-          className="flex flex-col gap-2 sm:flex-row sm:items-end"
-          onSubmit={(e) => {
-            e.preventDefault();
-            rename.mutate({ name });
-          }}
-        >
-          <div className="grid flex-1 gap-2">
-            <Label htmlFor="workspace-name">{t("general.name")}</Label>
-            <Input id="workspace-name" value={name} onChange={(e) => setName(e.target.value)} disabled={!canRename} required maxLength={80} />
-          </div>
+        <form className="flex flex-col gap-2 sm:flex-row sm:items-start" noValidate onSubmit={renameForm.handleSubmit((input) => rename.mutate(input))}>
+          <TextField
+            form={renameForm}
+            name="name"
+            id="workspace-name"
+            label={t("general.name")}
+            className="grid flex-1 gap-2"
+            disabled={!canRename}
+            required
+            maxLength={80}
+          />
           {canRename && (
-            <Button type="submit" disabled={rename.isPending || !name.trim() || name.trim() === tenant.name}>
+            <Button type="submit" className="sm:mt-6" disabled={rename.isPending || !renameForm.formState.isDirty}>
               {rename.isPending ? t("general.saving") : common("save")}
             </Button>
           )}
         </form>
-        {rename.isSuccess && <Alert variant="success" className="mt-3">{t("general.saved")}</Alert>}
-        {rename.error && <Alert variant="error" className="mt-3">{errorText(rename.error)}</Alert>}
+        <FormAlert form={renameForm} className="mt-3" />
       </SettingsSection>
 
       {!singleTenantMode && (
@@ -73,22 +113,20 @@ export function WorkspaceSettings({ tenant, canRename, canDelete, singleTenantMo
 
       {canDelete && !singleTenantMode && (
         <SettingsSection title={t("delete.title")} description={t("delete.description")} tone="danger">
-          <form
-            className="flex flex-col gap-2 sm:flex-row sm:items-end"
-            onSubmit={(e) => {
-              e.preventDefault();
-              remove.mutate({ confirmation: confirmName });
-            }}
-          >
-            <div className="grid flex-1 gap-2">
-              <Label htmlFor="confirm-name">{t("delete.confirmLabel", { name: tenant.name })}</Label>
-              <Input id="confirm-name" value={confirmName} onChange={(e) => setConfirmName(e.target.value)} autoComplete="off" />
-            </div>
-            <Button type="submit" variant="destructive" disabled={remove.isPending || confirmName !== tenant.name}>
+          <form className="flex flex-col gap-2 sm:flex-row sm:items-start" noValidate onSubmit={deleteForm.handleSubmit((input) => remove.mutate(input))}>
+            <TextField
+              form={deleteForm}
+              name="confirmation"
+              id="confirm-name"
+              label={t("delete.confirmLabel", { name: tenant.name })}
+              className="grid flex-1 gap-2"
+              autoComplete="off"
+            />
+            <Button type="submit" variant="destructive" className="sm:mt-6" disabled={remove.isPending || typedName.trim() !== tenant.name}>
               {remove.isPending ? t("delete.deleting") : t("delete.action")}
             </Button>
           </form>
-          {remove.error && <Alert variant="error" className="mt-3">{errorText(remove.error)}</Alert>}
+          <FormAlert form={deleteForm} className="mt-3" />
         </SettingsSection>
       )}
 

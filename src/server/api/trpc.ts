@@ -11,7 +11,7 @@ import { getAuth, type AuthSession } from "@/server/auth";
 import { prisma } from "@/server/db/client";
 import { DATABASE_BUSY_MESSAGE, isDatabaseBusy } from "@/server/db/pool-errors";
 import { scopeToTenant } from "@/server/db/tenant-scope";
-import { AppError, type AppErrorCode } from "@/server/domain/errors";
+import { AppError, appErrorFromPrisma, type AppErrorCode, type UserMessage } from "@/server/domain/errors";
 import { assertPlatformAccess } from "@/server/domain/platform/platform-access";
 import { consumeAuthLimits, type LimitedAuthPath } from "@/server/domain/rate-limit/auth-limits";
 import { enforceRateLimit, type RateLimitRuleName } from "@/server/domain/rate-limit/rate-limit";
@@ -21,6 +21,7 @@ import { can, type Permission } from "@/server/domain/rbac/permissions";
 import { resolvePermissions } from "@/server/domain/rbac/resolve-permissions";
 import { resolveActiveMembership } from "@/server/domain/tenancy/memberships";
 import { clientAddressFrom } from "@/server/http/client-address";
+import { fieldIssuesOf, zodIssueText } from "@/server/api/zod-issues";
 
 export interface TRPCContextOptions {
   headers: Headers;
@@ -74,40 +75,56 @@ const t = initTRPC
     transformer: superjson,
     errorFormatter({ shape, error }) {
       const cause = error.cause;
+      const zodIssues = cause instanceof ZodError ? fieldIssuesOf(cause) : null;
       // Never a stack, nor an unexpected error's own message: both name server files (Prisma's messages
       // quote the calling source). The route's onError logs them.
       const { stack: _stack, ...data } = shape.data;
       return {
         ...shape,
-        message: error.code === "INTERNAL_SERVER_ERROR" ? "Something went wrong" : shape.message,
+        message:
+          error.code === "INTERNAL_SERVER_ERROR"
+            ? "Something went wrong"
+            : zodIssues
+              ? zodIssues.map((i) => (i.field ? `${i.field}: ${i.text}` : i.text)).join("; ")
+              : shape.message,
         data: {
           ...data,
           appCode: cause instanceof AppError ? cause.code : null,
           limit: cause instanceof AppError ? (cause.details ?? null) : null,
-          zodError: cause instanceof ZodError ? z.flattenError(cause) : null,
+          /** What to tell the user: errors.<key> of messages/*.json with these ICU arguments (src/components/error-text.ts). */
+          userMessage: cause instanceof AppError ? userMessageOf(cause.user) : null,
+          /** The input field an AppError is about, so the form shows it there. */
+          field: cause instanceof AppError ? (cause.user.field ?? null) : null,
+          /** Invalid input, per field, as message keys the client translates (validation.* in messages/*.json). */
+          fieldIssues: zodIssues?.map(({ field, key, params }) => ({ field, key, params })) ?? null,
+          /** The same in English, for API callers. */
+          zodError: cause instanceof ZodError ? z.flattenError(cause, zodIssueText) : null,
         },
       };
     },
   });
 
+const userMessageOf = (user: UserMessage) => ({ key: user.key, params: user.params ?? {} });
+
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-// Domain functions throw AppError; here it becomes the matching tRPC error (never a 500). A busy
+// Domain functions throw AppError; here it becomes the matching tRPC error (never a 500). A database
+// refusal no use case mapped (unique, not found, foreign key) becomes its AppError first: the one
+// fallback, so use cases map a Prisma error themselves only to say something more specific. A busy
 // database (pool exhausted) is a retryable 503, not a 500.
 const domainErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof AppError) {
-    const cause = result.error.cause;
-    throw new TRPCError({ code: appErrorToTRPC[cause.code], message: cause.message, cause });
-  }
-  if (!result.ok && isDatabaseBusy(result.error.cause)) {
+  if (result.ok) return result;
+  const cause = result.error.cause instanceof AppError ? result.error.cause : appErrorFromPrisma(result.error.cause);
+  if (cause) throw new TRPCError({ code: appErrorToTRPC[cause.code], message: cause.message, cause });
+  if (isDatabaseBusy(result.error.cause)) {
     throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: DATABASE_BUSY_MESSAGE, cause: result.error.cause });
   }
   return result;
 });
 
-const fail = (code: AppErrorCode, message: string) => new AppError(code, message);
+const fail = (code: AppErrorCode, message: string, user: UserMessage) => new AppError(code, message, user);
 
 export const publicProcedure = t.procedure.use(domainErrors);
 
@@ -123,13 +140,18 @@ export function authEndpointProcedure(path: LimitedAuthPath) {
     const input = (await getRawInput()) as { email?: unknown } | undefined;
     const email = typeof input?.email === "string" ? input.email : null;
     const decision = await consumeAuthLimits(ctx.db, path, { address: clientAddressFrom(ctx.headers), email });
-    if (!decision.allowed) throw fail("RATE_LIMITED", `Too many requests. Try again in ${decision.retryAfterSeconds} s.`);
+    if (!decision.allowed) {
+      throw fail("RATE_LIMITED", `Too many requests. Try again in ${decision.retryAfterSeconds} s.`, {
+        key: "rateLimit.retryIn",
+        params: { seconds: decision.retryAfterSeconds },
+      });
+    }
     return next();
   });
 }
 
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.session) throw fail("UNAUTHENTICATED", "Sign in to continue");
+  if (!ctx.session) throw fail("UNAUTHENTICATED", "Sign in to continue", { key: "auth.signInRequired" });
   return next({ ctx: { session: ctx.session, user: ctx.session.user } });
 });
 
@@ -139,7 +161,7 @@ export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
  */
 export const memberProcedure = protectedProcedure.use(async ({ ctx, next }) => {
   const staff = await ctx.db.platformRoleAssignment.count({ where: { userId: ctx.user.id } });
-  if (staff > 0) throw fail("PLATFORM_USER", "Platform staff accounts cannot use workspace features");
+  if (staff > 0) throw fail("PLATFORM_USER", "Platform staff accounts cannot use workspace features", { key: "auth.platformUser" });
   return next();
 });
 
@@ -154,9 +176,9 @@ export function tenantProcedure(permission: Permission, options: { rateLimit?: R
       userId: ctx.user.id,
       activeTenantId: ctx.session.session.activeOrganizationId,
     });
-    if (!membership) throw fail("NO_ACTIVE_TENANT", "You are not a member of any workspace");
+    if (!membership) throw fail("NO_ACTIVE_TENANT", "You are not a member of any workspace", { key: "tenancy.noActiveTenant" });
     const permissions = await resolvePermissions(ctx.db, membership);
-    if (!can(permissions, permission)) throw fail("FORBIDDEN", "Your role does not allow this");
+    if (!can(permissions, permission)) throw fail("FORBIDDEN", "Your role does not allow this", { key: "auth.roleForbids" });
     // Counted after the permission check, so refused callers cannot use up a member's allowance.
     if (rateLimit) await enforceRateLimit(ctx.db, rateLimit, `${membership.tenantId}:${ctx.user.id}`);
     return next({

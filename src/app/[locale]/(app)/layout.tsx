@@ -3,12 +3,14 @@ import type { ReactNode } from "react";
 import { BillingStateBadge } from "@/components/app/billing-state-badge";
 import { BillingBanner } from "@/components/billing/billing-banner";
 import { TenantSwitcher } from "@/components/app/tenant-switcher";
+import { Toaster } from "@/components/app/toaster";
 import { UserMenu } from "@/components/app/user-menu";
 import { LanguageSwitcher } from "@/components/language-switcher";
 import { Link, redirect } from "@/i18n/navigation";
 import { isLocale, defaultLocale } from "@/i18n/routing";
 import { can } from "@/server/domain/rbac/permissions";
 import { isSingleTenantMode } from "@/server/domain/tenancy/single-tenant";
+import { unlessSignedOut } from "@/trpc/no-workspace";
 import { getCurrentTenant, getServerApi } from "@/trpc/server";
 
 export default async function AppLayout({ children, params }: { children: ReactNode; params: Promise<{ locale: string }> }) {
@@ -16,7 +18,8 @@ export default async function AppLayout({ children, params }: { children: ReactN
   const locale = isLocale(raw) ? raw : defaultLocale;
   setRequestLocale(locale);
   const api = await getServerApi();
-  const me = await api.me.get().catch(() => null);
+  // Signed out: to sign-in. A database outage is not "signed out": it goes to the error page.
+  const me = await unlessSignedOut(api.me.get());
   if (!me) return redirect({ href: "/sign-in", locale });
 
   const t = await getTranslations("app");
@@ -66,6 +69,7 @@ export default async function AppLayout({ children, params }: { children: ReactN
       <main className="mx-auto w-full max-w-5xl flex-1 px-6 py-8">
         {children}
       </main>
+      <Toaster />
     </div>
   );
 }

@@ -61,10 +61,17 @@ export async function startPlanCheckout(
   input: CheckoutBuyer & { planId: PlanId; interval: BillingInterval },
 ): Promise<{ url: string }> {
   const plan = plans[input.planId];
-  if (!plan.productEnv) throw new AppError("INVALID_INPUT", `${plan.name} is free: there is nothing to buy, pick a paid plan`);
+  if (!plan.productEnv) {
+    throw new AppError("INVALID_INPUT", `${plan.name} is free: there is nothing to buy, pick a paid plan`, {
+      key: "billing.freePlanCheckout",
+      params: { plan: plan.name },
+    });
+  }
   const productId = requireProductId(productIdFor(input.planId, input.interval), `${plan.name} (${input.interval})`, plan.productEnv[input.interval]);
   if (await findLiveSubscription(db, input.tenant.id, input.now ?? new Date())) {
-    throw new AppError("CONFLICT", "This workspace already has a subscription: change its plan instead of buying a second one");
+    throw new AppError("CONFLICT", "This workspace already has a subscription: change its plan instead of buying a second one", {
+      key: "billing.alreadySubscribed",
+    });
   }
   return openCheckout(db, provider, {
     ...input,

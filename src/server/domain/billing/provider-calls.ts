@@ -23,8 +23,8 @@ export async function callPaymentProvider<T>(call: () => Promise<T>): Promise<T>
   } catch (error) {
     if (!(error instanceof PaymentProviderError)) throw error;
     throw error.retryable
-      ? new AppError("PAYMENT_PROVIDER_UNAVAILABLE", PROVIDER_UNAVAILABLE_MESSAGE)
-      : new AppError("PAYMENT_PROVIDER_ERROR", error.message);
+      ? new AppError("PAYMENT_PROVIDER_UNAVAILABLE", PROVIDER_UNAVAILABLE_MESSAGE, { key: "billing.providerUnavailable" })
+      : new AppError("PAYMENT_PROVIDER_ERROR", error.message, { key: "billing.providerError" });
   }
 }
 
@@ -39,7 +39,9 @@ export async function lockTenantBilling(tx: DbTx, tenantId: string): Promise<voi
 /** A catalogue product id (plans.ts), or an error telling the operator which env variable to set. */
 export function requireProductId(productId: string | null, what: string, envName: string): string {
   if (productId) return productId;
-  throw new AppError("BILLING_NOT_CONFIGURED", `${what} has no payment product configured: set ${envName} (see README, Billing)`);
+  throw new AppError("BILLING_NOT_CONFIGURED", `${what} has no payment product configured: set ${envName} (see README, Billing)`, {
+    key: "billing.notConfigured",
+  });
 }
 
 /** The billing settings page in `locale`: where checkouts and the customer portal return to. */

@@ -37,7 +37,9 @@ export async function findLiveSubscription(db: DbTx, tenantId: string, now: Date
 
 async function requireLiveSubscription(db: DbTx, tenantId: string, now: Date) {
   const subscription = await findLiveSubscription(db, tenantId, now);
-  if (!subscription) throw new AppError("CONFLICT", "This workspace has no subscription yet: choose a plan to subscribe first");
+  if (!subscription) {
+    throw new AppError("CONFLICT", "This workspace has no subscription yet: choose a plan to subscribe first", { key: "billing.noSubscription" });
+  }
   return subscription;
 }
 
@@ -77,11 +79,14 @@ export async function assertUsageFitsPlan(db: DbTx, tenantId: string, planId: Pl
     { used: members, limit: limits.seats, what: "members" },
     { used: guests, limit: limits.guests, what: "guests" },
     { used: projects, limit: limits.projects, what: "projects" },
-  ]
-    .filter((l) => l.used > l.limit)
-    .map((l) => `${l.used} ${l.what} (${name} allows ${l.limit}; remove ${l.used - l.limit})`);
+  ].filter((l) => l.used > l.limit);
   if (over.length > 0) {
-    throw new AppError("LIMIT_REACHED", `This workspace has more than ${name} allows: ${over.join(", ")}. Remove them first, then switch plans`);
+    const list = over.map((l) => `${l.used} ${l.what} (${name} allows ${l.limit}; remove ${l.used - l.limit})`);
+    // The user is told about the first limit the workspace is over; the log names them all.
+    throw new AppError("LIMIT_REACHED", `This workspace has more than ${name} allows: ${list.join(", ")}. Remove them first, then switch plans`, {
+      key: "billing.overPlanLimit",
+      params: { plan: name, what: over[0]!.what, used: over[0]!.used, limit: over[0]!.limit },
+    });
   }
 }
 
@@ -105,15 +110,23 @@ export async function changeSubscriptionPlan(
 ): Promise<ChangePlanResult> {
   const target = plans[input.planId];
   if (!target.productEnv) {
-    throw new AppError("INVALID_INPUT", `${target.name} is the free plan: cancel the subscription instead (it ends with the paid period)`);
+    throw new AppError("INVALID_INPUT", `${target.name} is the free plan: cancel the subscription instead (it ends with the paid period)`, {
+      key: "billing.freePlanChange",
+      params: { plan: target.name },
+    });
   }
   const subscription = await requireLiveSubscription(db, input.tenantId, input.now ?? new Date());
   if (!subscription.planId || !isPlanId(subscription.planId) || !isBillingInterval(subscription.interval)) {
-    throw new AppError("CONFLICT", "The current subscription is not a plan of the catalogue: contact support to change it");
+    throw new AppError("CONFLICT", "The current subscription is not a plan of the catalogue: contact support to change it", {
+      key: "billing.unknownSubscriptionPlan",
+    });
   }
   const change = comparePlanChoices({ planId: subscription.planId, interval: subscription.interval }, input);
   if (change === "current") {
-    throw new AppError("CONFLICT", `This workspace is already on ${target.name} (${input.interval}): pick another plan or interval`);
+    throw new AppError("CONFLICT", `This workspace is already on ${target.name} (${input.interval}): pick another plan or interval`, {
+      key: "billing.alreadyOnPlan",
+      params: { plan: target.name, interval: input.interval },
+    });
   }
   if (change === "downgrade") await assertUsageFitsPlan(db, input.tenantId, input.planId);
   const productId = requireProductId(
@@ -130,17 +143,7 @@ export function isBillingInterval(value: string | null): value is BillingInterva
   return value !== null && (BILLING_INTERVALS as readonly string[]).includes(value);
 }
 
-export const CANCELLATION_DETAILS_MAX = 1000;
-
-export const cancelSubscriptionInputSchema = z
-  .object({
-    reason: z.enum(CancellationReason),
-    details: z.string().trim().max(CANCELLATION_DETAILS_MAX, `Keep the details under ${CANCELLATION_DETAILS_MAX} characters`).optional(),
-  })
-  .refine((input) => input.reason !== "other" || Boolean(input.details), {
-    path: ["details"],
-    message: 'Tell us why you cancel when the reason is "other"',
-  });
+export { CANCELLATION_DETAILS_MAX, cancelSubscriptionInputSchema } from "./inputs";
 
 /**
  * Records why the tenant cancels and asks the provider to end the subscription at the period end, in one
@@ -160,13 +163,19 @@ export async function cancelSubscription(
       const subscription = await requireLiveSubscription(tx, input.tenantId, now);
       if (subscription.state === "canceled" || subscription.cancelAtPeriodEnd) {
         const ends = subscription.periodEnd ? ` on ${subscription.periodEnd.toISOString().slice(0, 10)}` : "";
-        throw new AppError("CONFLICT", `The subscription is already canceled and ends${ends}`);
+        throw new AppError(
+          "CONFLICT",
+          `The subscription is already canceled and ends${ends}`,
+          subscription.periodEnd ? { key: "billing.alreadyCanceledEnds", params: { date: subscription.periodEnd } } : { key: "billing.alreadyCanceled" },
+        );
       }
       const pending = await tx.cancellationFeedback.count({
         where: { tenantId: input.tenantId, providerSubscriptionId: subscription.providerSubscriptionId, createdAt: { gt: subscription.updatedAt } },
       });
       if (pending > 0) {
-        throw new AppError("CONFLICT", "Cancellation is already requested: the subscription shows as canceled once the payment provider confirms it");
+        throw new AppError("CONFLICT", "Cancellation is already requested: the subscription shows as canceled once the payment provider confirms it", {
+          key: "billing.cancellationPending",
+        });
       }
       await tx.cancellationFeedback.create({
         data: {

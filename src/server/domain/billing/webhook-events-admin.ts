@@ -113,7 +113,7 @@ const replayCount = (db: DbTx, id: string) => db.auditLog.count({ where: { targe
 /** One inbox row with its payload, full last error and how often it was replayed. */
 export async function getWebhookEvent(db: DbTx, id: string) {
   const row = await db.billingPaymentEvent.findUnique({ where: { id }, select: { ...summarySelect, payload: true } });
-  if (!row) throw notFound("Webhook event");
+  if (!row) throw notFound("webhookEvent");
   return { ...row, lastErrorTruncated: false, payload: row.payload, replays: await replayCount(db, id) };
 }
 
@@ -121,13 +121,16 @@ export async function getWebhookEvent(db: DbTx, id: string) {
 
 async function refuse(db: DbTx, id: string): Promise<never> {
   const row = await db.billingPaymentEvent.findUnique({ where: { id }, select: { status: true } });
-  if (!row) throw notFound("Webhook event");
-  throw new AppError("CONFLICT", `A ${row.status} webhook event cannot be replayed (only ${REPLAYABLE.join(" or ")} events can)`);
+  if (!row) throw notFound("webhookEvent");
+  throw new AppError("CONFLICT", `A ${row.status} webhook event cannot be replayed (only ${REPLAYABLE.join(" or ")} events can)`, {
+    key: "billingEvents.cannotReplay",
+    params: { status: row.status },
+  });
 }
 
 export async function replayWebhookEvent(db: DbTx, input: { id: string; actorUserId: string }) {
   const current = await db.billingPaymentEvent.findUnique({ where: { id: input.id }, select: { status: true, type: true } });
-  if (!current) throw notFound("Webhook event");
+  if (!current) throw notFound("webhookEvent");
   if (!canReplay(current.status)) return refuse(db, input.id);
   // Compare-and-set on the status: if the runner or another admin moved the row since we read it, CONFLICT.
   const { count } = await db.billingPaymentEvent.updateMany({

@@ -64,6 +64,9 @@ export function isEmailDomainAllowed(email: string, policy: EmailDomainPolicy = 
 
 export function assertEmailDomainAllowed(email: string, policy?: EmailDomainPolicy): void {
   if (!isEmailDomainAllowed(email, policy)) {
-    throw new AppError("EMAIL_DOMAIN_NOT_ALLOWED", "Addresses from this email provider are not accepted. Use a permanent address, such as a work email.");
+    throw new AppError("EMAIL_DOMAIN_NOT_ALLOWED", "Addresses from this email provider are not accepted. Use a permanent address, such as a work email.", {
+      key: "email.domainNotAllowed",
+      field: "email",
+    });
   }
 }

@@ -1,29 +1,14 @@
 import { APIError } from "better-auth/api";
 import { z } from "zod";
-import { locales, localePath } from "@/i18n/routing";
+import { localePath } from "@/i18n/routing";
 import type { Auth } from "@/server/auth";
 import type { DbTx } from "@/server/db/client";
 import { AppError } from "@/server/domain/errors";
 import { assertEmailDomainAllowed } from "@/server/domain/identity/email-policy";
-import { signUpConsentsSchema } from "@/server/domain/privacy/consents";
 import { assertSignUpSeatAvailable } from "@/server/domain/tenancy/single-tenant";
-import { plainText } from "@/server/domain/validation";
+import type { SignUpInput } from "./inputs";
 
-export const signUpInputSchema = z.object({
-  name: plainText({ min: 1, max: 80, tooShort: "Enter your name", tooLong: "Names are at most 80 characters" }),
-  email: z
-    .email("Enter a valid email address")
-    .max(254)
-    .transform((e) => e.toLowerCase()),
-  password: z
-    .string()
-    .min(8, "Passwords have at least 8 characters")
-    .max(128, "Passwords have at most 128 characters")
-    .refine((s) => !s.includes("\u0000"), "Passwords cannot contain NUL characters"),
-  consents: signUpConsentsSchema,
-  locale: z.enum(locales).default("en"),
-});
-export type SignUpInput = z.infer<typeof signUpInputSchema>;
+export { signUpInputSchema, type SignUpInput } from "./inputs";
 
 /** What the client sees: the same for a new address and one that already has an account. */
 export const signUpOutputSchema = z.object({ email: z.string(), verificationRequired: z.literal(true) });
@@ -70,12 +55,13 @@ export async function signUpWithEmail(db: DbTx, auth: Auth, input: SignUpInput, 
   } catch (error) {
     if (error instanceof APIError && error.statusCode < 500) {
       if ((error.body as { code?: unknown } | undefined)?.code === "EMAIL_DOMAIN_NOT_ALLOWED") {
-        throw new AppError("EMAIL_DOMAIN_NOT_ALLOWED", error.message);
+        throw new AppError("EMAIL_DOMAIN_NOT_ALLOWED", error.message, { key: "email.domainNotAllowed", field: "email" });
       }
       // Lost a race with a concurrent sign-up for the same new address (the unique index refused the
       // insert): the account exists now, made by the other call, so answer as that call does.
       if (await db.user.findUnique({ where: { email: input.email }, select: { id: true } })) return { ...answer, newUserId: null };
-      throw new AppError("INVALID_INPUT", error.message);
+      // Better Auth's own checks (password length, address format) after ours passed: a configuration mismatch.
+      throw new AppError("INVALID_INPUT", error.message, { key: "signUp.refused" });
     }
     throw error;
   }

@@ -143,7 +143,7 @@ export async function listJobs(db: DbTx, input: ListJobsInput = {}) {
 /** One job with its payload, result, full last error and the admin actions taken on it. */
 export async function getJob(db: DbTx, input: { id: string }) {
   const job = await db.job.findUnique({ where: { id: input.id } });
-  if (!job) throw notFound("Job");
+  if (!job) throw notFound("job");
   const audit = await db.auditLog.findMany({
     where: { targetType: "job", targetId: job.id },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
@@ -191,8 +191,11 @@ export interface JobActionInput {
 /** NOT_FOUND for a missing job, else CONFLICT naming the status that forbids `verb`. */
 async function refuse(db: DbTx, id: string, verb: "retried" | "canceled", allowed: readonly JobStatus[]): Promise<never> {
   const job = await db.job.findUnique({ where: { id }, select: { status: true } });
-  if (!job) throw notFound("Job");
-  throw new AppError("CONFLICT", `A ${job.status} job cannot be ${verb} (only ${allowed.join(" or ")} jobs can)`);
+  if (!job) throw notFound("job");
+  throw new AppError("CONFLICT", `A ${job.status} job cannot be ${verb} (only ${allowed.join(" or ")} jobs can)`, {
+    key: "jobs.cannotAct",
+    params: { status: job.status, action: verb },
+  });
 }
 
 /**
@@ -203,7 +206,7 @@ async function refuse(db: DbTx, id: string, verb: "retried" | "canceled", allowe
 export async function retryJob(db: DbTx, input: JobActionInput) {
   const now = input.now ?? new Date();
   const current = await db.job.findUnique({ where: { id: input.id }, select: { status: true, attempts: true, maxAttempts: true, name: true } });
-  if (!current) throw notFound("Job");
+  if (!current) throw notFound("job");
   if (!canRetry(current.status)) return refuse(db, input.id, "retried", RETRYABLE);
   const { count } = await db.job.updateMany({
     // The status in the where makes this a compare-and-set: if the runner or another admin changed
@@ -233,7 +236,7 @@ export async function retryJob(db: DbTx, input: JobActionInput) {
 export async function cancelJob(db: DbTx, input: JobActionInput) {
   const now = input.now ?? new Date();
   const current = await db.job.findUnique({ where: { id: input.id }, select: { status: true, name: true, attempts: true } });
-  if (!current) throw notFound("Job");
+  if (!current) throw notFound("job");
   if (!canCancel(current.status)) return refuse(db, input.id, "canceled", CANCELABLE);
   const { count } = await db.job.updateMany({
     where: { id: input.id, status: current.status },

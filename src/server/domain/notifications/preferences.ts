@@ -35,7 +35,10 @@ export async function getNotificationPreferences(db: DbTx, input: { userId: stri
 export async function setNotificationPreferences(db: DbTx, input: { userId: string } & SetPreferencesInput): Promise<PreferencesOutput> {
   const refused = input.preferences.find((p) => !p.enabled && isAlwaysOn(p.category, p.channel));
   if (refused) {
-    throw new AppError("INVALID_INPUT", `${refused.category} ${refused.channel} notifications cannot be turned off`);
+    throw new AppError("INVALID_INPUT", `${refused.category} ${refused.channel} notifications cannot be turned off`, {
+      key: "notifications.alwaysOn",
+      params: { category: refused.category, channel: refused.channel },
+    });
   }
   for (const p of input.preferences) {
     await db.notificationPreference.upsert({

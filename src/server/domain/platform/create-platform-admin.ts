@@ -4,7 +4,7 @@ import { defaultLocale, localePath } from "@/i18n/routing";
 import type { Auth } from "@/server/auth";
 import type { Db, DbTx } from "@/server/db/client";
 import { recordAudit } from "@/server/domain/audit/record-audit";
-import { AppError, mapPrismaError } from "@/server/domain/errors";
+import { AppError } from "@/server/domain/errors";
 import { assertStaffEmailAllowed, type StaffEmailPolicy } from "./staff-email-policy";
 
 export const PLATFORM_ADMIN_ROLE = "platform_admin";
@@ -53,54 +53,51 @@ export async function createPlatformAdmin(db: Db, auth: Auth, input: CreatePlatf
   const exists = await db.user.findUnique({ where: { email }, select: { id: true } });
   const passwordHash = exists ? null : await hashPassword(randomBytes(32).toString("base64url"));
 
-  let outcome: Omit<CreatePlatformAdminResult, "passwordSetupEmail">;
-  try {
-    outcome = await db.$transaction(async (tx: DbTx) => {
-      // Two calls for the same address (a retried request, the CLI and the API) take turns.
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('platform-admin-create'), hashtext(${email}))`;
-      const found = await tx.user.findUnique({ where: { email }, select: { id: true, _count: { select: { memberships: true } } } });
-      if (found && found._count.memberships > 0) {
-        throw new AppError(
-          "CONFLICT",
-          `${email} belongs to ${found._count.memberships} workspace(s). Platform admins have no workspace membership: use a separate staff address, or remove the memberships first.`,
-        );
-      }
-      let userId = found?.id;
-      const userCreated = !userId;
-      if (!userId) {
-        userId = newId();
-        const name = input.name?.trim() || email.slice(0, email.indexOf("@"));
-        await tx.user.create({ data: { id: userId, email, name, emailVerified: false, role: "user" } });
-        await tx.account.create({
-          data: {
-            id: newId(),
-            accountId: userId,
-            providerId: "credential",
-            userId,
-            password: passwordHash ?? (await hashPassword(randomBytes(32).toString("base64url"))),
-          },
-        });
-      }
-      const { count } = await tx.platformRoleAssignment.createMany({
-        data: [{ userId, role: PLATFORM_ADMIN_ROLE }],
-        skipDuplicates: true,
+  // A unique violation (the address signed up meanwhile) is CONFLICT through the tRPC error middleware.
+  const outcome: Omit<CreatePlatformAdminResult, "passwordSetupEmail"> = await db.$transaction(async (tx: DbTx) => {
+    // Two calls for the same address (a retried request, the CLI and the API) take turns.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('platform-admin-create'), hashtext(${email}))`;
+    const found = await tx.user.findUnique({ where: { email }, select: { id: true, _count: { select: { memberships: true } } } });
+    if (found && found._count.memberships > 0) {
+      throw new AppError(
+        "CONFLICT",
+        `${email} belongs to ${found._count.memberships} workspace(s). Platform admins have no workspace membership: use a separate staff address, or remove the memberships first.`,
+        { key: "platform.adminHasWorkspaces", params: { email, count: found._count.memberships } },
+      );
+    }
+    let userId = found?.id;
+    const userCreated = !userId;
+    if (!userId) {
+      userId = newId();
+      const name = input.name?.trim() || email.slice(0, email.indexOf("@"));
+      await tx.user.create({ data: { id: userId, email, name, emailVerified: false, role: "user" } });
+      await tx.account.create({
+        data: {
+          id: newId(),
+          accountId: userId,
+          providerId: "credential",
+          userId,
+          password: passwordHash ?? (await hashPassword(randomBytes(32).toString("base64url"))),
+        },
       });
-      const roleGranted = count === 1;
-      if (roleGranted) {
-        await recordAudit(tx, {
-          tenantId: null,
-          actorUserId: null, // a system caller, not a person
-          action: "platform.role_granted",
-          targetType: "user",
-          targetId: userId,
-          metadata: { role: PLATFORM_ADMIN_ROLE, via: input.actor.kind, userCreated },
-        });
-      }
-      return { userId, email, userCreated, roleGranted };
+    }
+    const { count } = await tx.platformRoleAssignment.createMany({
+      data: [{ userId, role: PLATFORM_ADMIN_ROLE }],
+      skipDuplicates: true,
     });
-  } catch (error) {
-    throw mapPrismaError(error, "User");
-  }
+    const roleGranted = count === 1;
+    if (roleGranted) {
+      await recordAudit(tx, {
+        tenantId: null,
+        actorUserId: null, // a system caller, not a person
+        action: "platform.role_granted",
+        targetType: "user",
+        targetId: userId,
+        metadata: { role: PLATFORM_ADMIN_ROLE, via: input.actor.kind, userCreated },
+      });
+    }
+    return { userId, email, userCreated, roleGranted };
+  });
 
   if (!outcome.userCreated) return { ...outcome, passwordSetupEmail: "not_needed" };
   try {

@@ -33,13 +33,21 @@ export type PlatformAccess = Awaited<ReturnType<typeof getPlatformAccess>>;
  */
 export async function assertPlatformAccess(db: DbTx, input: { userId: string; policy: StaffEmailPolicy }): Promise<string[]> {
   const access = await getPlatformAccess(db, input);
-  if (!access.staff) throw new AppError("FORBIDDEN", "Platform staff only");
+  if (!access.staff) throw new AppError("FORBIDDEN", "Platform staff only", { key: "platform.staffOnly" });
   if (access.membershipCount > 0) {
-    throw new AppError("FORBIDDEN", "Platform staff accounts must not belong to a workspace; use a separate staff account");
+    throw new AppError("FORBIDDEN", "Platform staff accounts must not belong to a workspace; use a separate staff account", {
+      key: "platform.staffInWorkspace",
+    });
   }
-  if (!access.emailAllowed) throw new AppError("FORBIDDEN", staffEmailRefusal(input.policy, access.email) ?? "Email domain not allowed");
+  if (!access.emailAllowed) {
+    throw new AppError("FORBIDDEN", staffEmailRefusal(input.policy, access.email) ?? "Email domain not allowed", {
+      key: "platform.staffEmailNotAllowed",
+    });
+  }
   if (!access.twoFactorEnabled) {
-    throw new AppError("TWO_FACTOR_REQUIRED", "Turn on two-factor authentication (TOTP) for this account before using the platform tools");
+    throw new AppError("TWO_FACTOR_REQUIRED", "Turn on two-factor authentication (TOTP) for this account before using the platform tools", {
+      key: "platform.twoFactorRequired",
+    });
   }
   return access.roles;
 }

@@ -9,7 +9,7 @@ export const createPlatformAdminInputSchema = z.object({
     .trim()
     .toLowerCase()
     .pipe(z.email("Enter a valid email address").max(254, "Email addresses are at most 254 characters")),
-  name: plainText({ min: 1, max: 80, tooShort: "Enter a name", tooLong: "Names are at most 80 characters" }).optional(),
+  name: plainText({ min: 1, max: 80 }).optional(),
 });
 
 export const createPlatformAdminOutputSchema = z.object({

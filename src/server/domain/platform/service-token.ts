@@ -14,15 +14,18 @@ const digest = (s: string) => createHash("sha256").update(s, "utf8").digest();
 export function assertServiceToken(input: { authorization: string | null | undefined; expected: string | undefined }): void {
   const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(input.authorization ?? "");
   if (!match) {
-    throw new AppError("UNAUTHENTICATED", "Internal procedures need an `Authorization: Bearer <INTERNAL_SERVICE_TOKEN>` header");
+    throw new AppError("UNAUTHENTICATED", "Internal procedures need an `Authorization: Bearer <INTERNAL_SERVICE_TOKEN>` header", {
+      key: "internal.tokenMissing",
+    });
   }
   if (!input.expected) {
     throw new AppError(
       "FORBIDDEN",
       "Internal procedures are disabled: INTERNAL_SERVICE_TOKEN is not set on this server (set it to a secret of at least 32 characters to enable them)",
+      { key: "internal.disabled" },
     );
   }
   if (!timingSafeEqual(digest(match[1]!), digest(input.expected))) {
-    throw new AppError("UNAUTHENTICATED", "The service token is not valid");
+    throw new AppError("UNAUTHENTICATED", "The service token is not valid", { key: "internal.tokenInvalid" });
   }
 }

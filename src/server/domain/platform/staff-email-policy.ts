@@ -54,5 +54,5 @@ export function staffEmailRefusal(policy: StaffEmailPolicy, email: string): stri
 
 export function assertStaffEmailAllowed(policy: StaffEmailPolicy, email: string): void {
   const refusal = staffEmailRefusal(policy, email);
-  if (refusal) throw new AppError("FORBIDDEN", refusal);
+  if (refusal) throw new AppError("FORBIDDEN", refusal, { key: "platform.staffEmailNotAllowed", field: "email" });
 }

@@ -1,14 +1,10 @@
-import { z } from "zod";
 import type { DbTx } from "@/server/db/client";
+import type { SignUpConsents } from "./consent-inputs";
+
+export { signUpConsentsSchema, type SignUpConsents } from "./consent-inputs";
 
 // Bump when the terms or privacy policy change; consents name the version the user saw.
 export const CURRENT_POLICY_VERSION = "2026-11-01";
-
-export const signUpConsentsSchema = z.object({
-  terms: z.literal(true, { error: "You must accept the terms and the privacy policy" }),
-  marketingEmails: z.boolean().default(false),
-});
-export type SignUpConsents = z.infer<typeof signUpConsentsSchema>;
 
 /** One row per purpose, so a later withdrawal is another row and the history stays. */
 export function recordSignUpConsents(db: DbTx, userId: string, consents: SignUpConsents) {

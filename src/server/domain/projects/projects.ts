@@ -1,20 +1,13 @@
-import { z } from "zod";
 import type { Db, DbTx } from "@/server/db/client";
 import { recordAudit } from "@/server/domain/audit/record-audit";
-import { mapPrismaError, notFound } from "@/server/domain/errors";
+import { notFound } from "@/server/domain/errors";
 import { invalidateEntitlements } from "@/server/domain/usage/entitlements";
 import { recordUsage, recordUsageBatch, type UsageActor, type UsageWarning } from "@/server/domain/usage/record-usage";
 import { assertNotRefused } from "@/server/domain/usage/usage-errors";
 import { withUsageLocks } from "@/server/domain/usage/usage-locks";
-import { entityIdSchema, plainText } from "@/server/domain/validation";
+import { entityIdSchema } from "@/server/domain/validation";
 
-export const projectNameSchema = plainText({
-  min: 1,
-  max: 80,
-  tooShort: "Enter a project name",
-  tooLong: "Project names are at most 80 characters",
-});
-export const projectIdSchema = z.string().uuid("Not a project id");
+export { projectIdSchema, projectNameSchema } from "./inputs";
 
 const projectSelect = { id: true, name: true, createdAt: true, updatedAt: true } as const;
 
@@ -34,7 +27,7 @@ export async function getProjectOrThrow(db: DbTx, input: { tenantId: string; id:
     where: { id: input.id, tenantId: input.tenantId, deletedAt: null },
     select: projectSelect,
   });
-  if (!project) throw notFound("Project");
+  if (!project) throw notFound("project");
   return project;
 }
 
@@ -123,11 +116,12 @@ export async function runProjectAnalysis(
 
 export async function renameProject(db: DbTx, input: { tenantId: string; actorUserId: string; id: string; name: string }) {
   const before = await getProjectOrThrow(db, input);
-  const project = await db.project
-    .update({ where: { id: input.id, tenantId: input.tenantId, deletedAt: null }, data: { name: input.name }, select: projectSelect })
-    .catch((e: unknown) => {
-      throw mapPrismaError(e, "Project");
-    });
+  // Deleted meanwhile: Prisma's P2025, NOT_FOUND through the tRPC error middleware's fallback.
+  const project = await db.project.update({
+    where: { id: input.id, tenantId: input.tenantId, deletedAt: null },
+    data: { name: input.name },
+    select: projectSelect,
+  });
   await recordAudit(db, {
     tenantId: input.tenantId,
     actorUserId: input.actorUserId,
@@ -145,7 +139,7 @@ export async function deleteProject(db: DbTx, input: { tenantId: string; actorUs
     where: { id: input.id, tenantId: input.tenantId, deletedAt: null },
     data: { deletedAt: input.now ?? new Date() },
   });
-  if (count === 0) throw notFound("Project");
+  if (count === 0) throw notFound("project");
   invalidateEntitlements(input.tenantId, ["projects"]);
   await recordAudit(db, {
     tenantId: input.tenantId,

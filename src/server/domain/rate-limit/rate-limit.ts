@@ -101,7 +101,12 @@ export async function consumeRateLimit(
 /** Throws RATE_LIMITED (with the seconds to wait) when the caller is over the rule's limit. */
 export async function enforceRateLimit(db: Db | DbTx, name: RateLimitRuleName, subject: string, now: Date = new Date()): Promise<void> {
   const result = await consumeRateLimit(db, name, subject, now);
-  if (!result.allowed) throw new AppError("RATE_LIMITED", `Too many requests. Try again in ${result.retryAfterSeconds} s.`);
+  if (!result.allowed) {
+    throw new AppError("RATE_LIMITED", `Too many requests. Try again in ${result.retryAfterSeconds} s.`, {
+      key: "rateLimit.retryIn",
+      params: { seconds: result.retryAfterSeconds },
+    });
+  }
 }
 
 /** Forgets the count of one subject under one rule (a correct password clears the account's failures). */

@@ -9,13 +9,11 @@
  *   themselves (otherwise role:manage would be a way to grant yourself anything);
  * - a role cannot be deleted while members hold it or pending invitations offer it.
  */
-import { z } from "zod";
 import { Prisma } from "@/generated/prisma/client";
 import type { DbTx } from "@/server/db/client";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { AppError, notFound } from "@/server/domain/errors";
 import { lockTenantSeats } from "@/server/domain/tenancy/seat-limits";
-import { plainText } from "@/server/domain/validation";
 import { allPermissions, builtInRoles, isBuiltInRole, isPermission, rolePermissions, type BuiltInRole, type Permission } from "./permissions";
 import { slugBase } from "@/server/domain/slug";
 
@@ -38,11 +36,7 @@ export const OWNER_ONLY_PERMISSIONS: readonly Permission[] = ["tenant:delete"];
 /** Permissions every custom role holds. */
 export const ALWAYS_GRANTED_PERMISSIONS: readonly Permission[] = ["tenant:read"];
 
-export const roleNameSchema = plainText({ min: 1, max: 50, tooShort: "Enter a role name", tooLong: "Role names are at most 50 characters" });
-export const roleDescriptionSchema = plainText({ min: 0, max: 300, tooShort: "", tooLong: "Descriptions are at most 300 characters" });
-/** Checked against the matrix by normalizeRolePermissions (one place for the message). */
-export const rolePermissionsSchema = z.array(z.string().max(64)).max(100);
-export const roleIdSchema = z.uuid("Not a role id");
+export { roleDescriptionSchema, roleIdSchema, roleNameSchema, rolePermissionsSchema } from "./inputs";
 
 const builtInRoleInfo: Record<BuiltInRole, { name: string; description: string }> = {
   owner: { name: "Owner", description: "Everything, including deleting the workspace and granting ownership" },
@@ -58,11 +52,20 @@ const builtInRoleInfo: Record<BuiltInRole, { name: string; description: string }
 export function normalizeRolePermissions(input: readonly string[]): Permission[] {
   const unknown = input.filter((p) => !isPermission(p));
   if (unknown.length > 0) {
-    throw new AppError("INVALID_INPUT", `Unknown permission${unknown.length > 1 ? "s" : ""}: ${unknown.slice(0, 5).join(", ")}`);
+    const names = unknown.slice(0, 5).join(", ");
+    throw new AppError("INVALID_INPUT", `Unknown permission${unknown.length > 1 ? "s" : ""}: ${names}`, {
+      key: "roles.unknownPermission",
+      params: { permissions: names },
+      field: "permissions",
+    });
   }
   const ownerOnly = input.filter((p) => (OWNER_ONLY_PERMISSIONS as readonly string[]).includes(p));
   if (ownerOnly.length > 0) {
-    throw new AppError("INVALID_INPUT", `${ownerOnly[0]} belongs to owners only and cannot be part of a custom role`);
+    throw new AppError("INVALID_INPUT", `${ownerOnly[0]} belongs to owners only and cannot be part of a custom role`, {
+      key: "roles.ownerOnlyPermission",
+      params: { permission: ownerOnly[0]! },
+      field: "permissions",
+    });
   }
   const wanted = new Set<string>([...input, ...ALWAYS_GRANTED_PERMISSIONS]);
   return allPermissions.filter((p) => wanted.has(p));
@@ -73,7 +76,11 @@ export function assertWithinActor(actor: TenantActor, permissions: readonly Perm
   if (actor.role === "owner") return;
   const missing = permissions.filter((p) => !actor.permissions.includes(p));
   if (missing.length > 0) {
-    throw new AppError("FORBIDDEN", `You cannot ${what} with permissions you do not have yourself (${missing.slice(0, 3).join(", ")})`);
+    const names = missing.slice(0, 3).join(", ");
+    throw new AppError("FORBIDDEN", `You cannot ${what} with permissions you do not have yourself (${names})`, {
+      key: "roles.beyondOwnPermissions",
+      params: { permissions: names },
+    });
   }
 }
 
@@ -94,7 +101,7 @@ async function uniqueKey(db: DbTx, tenantId: string, name: string): Promise<stri
 
 async function assertNameFree(db: DbTx, tenantId: string, name: string, exceptId?: string) {
   if ((builtInRoles as readonly string[]).includes(name.toLowerCase())) {
-    throw new AppError("CONFLICT", `"${name}" is a built-in role; choose another name`);
+    throw new AppError("CONFLICT", `"${name}" is a built-in role; choose another name`, { key: "roles.builtInName", params: { name }, field: "name" });
   }
   // Prisma's case-insensitive equals is an ILIKE on PostgreSQL ("%" and "_" match anything), so it
   // only narrows the candidates; the comparison itself is done here.
@@ -102,13 +109,15 @@ async function assertNameFree(db: DbTx, tenantId: string, name: string, exceptId
     where: { tenantId, name: { equals: name, mode: "insensitive" }, ...(exceptId ? { id: { not: exceptId } } : {}) },
     select: { name: true },
   });
-  if (candidates.some((r) => r.name.toLowerCase() === name.toLowerCase())) throw new AppError("CONFLICT", `A role named "${name}" already exists`);
+  if (candidates.some((r) => r.name.toLowerCase() === name.toLowerCase())) throw roleNameTaken(name);
 }
 
+const roleNameTaken = (name: string) =>
+  new AppError("CONFLICT", `A role named "${name}" already exists`, { key: "roles.nameTaken", params: { name }, field: "name" });
+
+/** The unique index caught a name taken meanwhile: said with the name (the generic fallback could not). */
 function uniqueViolation(error: unknown, name: string): unknown {
-  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-    return new AppError("CONFLICT", `A role named "${name}" already exists`);
-  }
+  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return roleNameTaken(name);
   return error;
 }
 
@@ -189,7 +198,7 @@ export async function createRole(db: DbTx, input: CreateRoleInput) {
 
 async function getRoleOrThrow(db: DbTx, input: { tenantId: string; roleId: string }) {
   const role = await db.iamRole.findFirst({ where: { id: input.roleId, tenantId: input.tenantId }, select: customRoleSelect });
-  if (!role) throw notFound("Role");
+  if (!role) throw notFound("role");
   return role;
 }
 
@@ -247,6 +256,7 @@ export async function deleteRole(db: DbTx, input: { tenantId: string; actor: Ten
     throw new AppError(
       "CONFLICT",
       `${plural(holders, "member still holds", "members still hold")} the role "${role.name}": give ${holders === 1 ? "them" : "each of them"} another role first`,
+      { key: "roles.stillHeld", params: { count: holders, role: role.name } },
     );
   }
   const invitations = await db.tenantInvitation.count({
@@ -256,6 +266,7 @@ export async function deleteRole(db: DbTx, input: { tenantId: string; actor: Ten
     throw new AppError(
       "CONFLICT",
       `${plural(invitations, "pending invitation offers", "pending invitations offer")} the role "${role.name}": revoke ${invitations === 1 ? "it" : "them"} first`,
+      { key: "roles.stillOffered", params: { count: invitations, role: role.name } },
     );
   }
   await db.iamRole.delete({ where: { id: role.id, tenantId: input.tenantId } });

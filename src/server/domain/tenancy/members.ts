@@ -23,7 +23,7 @@ import { countOwners, lastOwnerError, moveSessionsOffTenant } from "./workspaces
 
 export const memberIdSchema = z.uuid("Not a member id");
 /** A built-in role name or a custom role key; whether it exists in the tenant is checked in the domain. */
-export const roleKeySchema = plainText({ min: 1, max: 64, tooShort: "Choose a role", tooLong: "Not a role" });
+export const roleKeySchema = plainText({ min: 1, max: 64 });
 export const memberTypeSchema = z.enum(["member", "guest"]);
 export type MemberType = z.infer<typeof memberTypeSchema>;
 
@@ -58,7 +58,7 @@ async function getMemberOrThrow(db: DbTx, input: { tenantId: string; memberId: s
     where: { id: input.memberId, tenantId: input.tenantId },
     select: { id: true, userId: true, role: true, memberType: true, tenantId: true },
   });
-  if (!member) throw notFound("Member");
+  if (!member) throw notFound("member");
   return member;
 }
 
@@ -76,12 +76,17 @@ export async function changeMemberRole(db: DbTx, input: ChangeMemberRoleInput) {
   const target = await getMemberOrThrow(db, input);
   const memberType = input.memberType ?? target.memberType;
   if (!(await roleExists(db, { tenantId: input.tenantId, role: input.role }))) {
-    throw new AppError("INVALID_INPUT", `There is no role "${input.role}" in this workspace`);
+    throw new AppError("INVALID_INPUT", `There is no role "${input.role}" in this workspace`, {
+      key: "members.unknownRole",
+      params: { role: input.role },
+      field: "role",
+    });
   }
   if (memberType === "guest" && isBuiltInRole(input.role) && input.role !== "guest") {
     throw new AppError(
       "INVALID_INPUT",
       `A guest can hold the guest role or a custom role, not "${input.role}": change their member type to member as well`,
+      { key: "members.guestRole", field: "role" },
     );
   }
   if (input.role === target.role && memberType === target.memberType) {
@@ -89,7 +94,7 @@ export async function changeMemberRole(db: DbTx, input: ChangeMemberRoleInput) {
   }
   if (target.role === "owner" && input.role !== "owner" && (await countOwners(db, input.tenantId)) <= 1) throw lastOwnerError();
   if ((input.role === "owner" || target.role === "owner") && input.actor.role !== "owner") {
-    throw new AppError("FORBIDDEN", "Only an owner can grant or revoke ownership");
+    throw new AppError("FORBIDDEN", "Only an owner can grant or revoke ownership", { key: "members.ownerOnlyOwnership" });
   }
   const [current, next] = await Promise.all([
     resolvePermissions(db, target),
@@ -123,11 +128,11 @@ export async function removeMember(db: DbTx, input: { tenantId: string; actor: T
   await lockTenantSeats(db, input.tenantId);
   const target = await getMemberOrThrow(db, input);
   if (target.userId === input.actor.userId) {
-    throw new AppError("INVALID_INPUT", "To remove yourself, leave the workspace instead");
+    throw new AppError("INVALID_INPUT", "To remove yourself, leave the workspace instead", { key: "members.removeSelf" });
   }
   if (target.role === "owner") {
     if ((await countOwners(db, input.tenantId)) <= 1) throw lastOwnerError();
-    if (input.actor.role !== "owner") throw new AppError("FORBIDDEN", "Only an owner can remove an owner");
+    if (input.actor.role !== "owner") throw new AppError("FORBIDDEN", "Only an owner can remove an owner", { key: "members.ownerOnlyRemoveOwner" });
   }
   assertWithinActor(input.actor, await resolvePermissions(db, target), "remove a member");
 

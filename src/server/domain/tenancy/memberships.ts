@@ -45,7 +45,7 @@ export async function switchActiveTenant(db: DbTx, input: { userId: string; sess
     where: { userId: input.userId, tenantId: input.tenantId, tenant: { deletedAt: null } },
     select: membershipSelect,
   });
-  if (!membership) throw notFound("Tenant");
+  if (!membership) throw notFound("workspace");
   await db.session.update({ where: { id: input.sessionId }, data: { activeOrganizationId: membership.tenantId } });
   return membership;
 }

@@ -17,6 +17,7 @@ export async function assertSeatAvailable(db: DbTx, input: { tenantId: string; m
       input.memberType === "guest"
         ? `Your plan allows ${limit} guests; remove a guest or upgrade the plan`
         : `Your plan allows ${limit} members; remove a member or upgrade the plan`,
+      { key: "seats.limitReached", params: { memberType: input.memberType, limit } },
     );
   }
 }

@@ -24,7 +24,10 @@ export function isSingleTenantMode(): boolean {
 /** Refuses a workspace lifecycle change (create, leave, delete, restore) in single-tenant mode. */
 export function assertMultiTenantMode(action: "create" | "leave" | "delete" | "restore"): void {
   if (isSingleTenantMode()) {
-    throw new AppError("FORBIDDEN", `This installation has a single workspace, so you cannot ${action} workspaces`);
+    throw new AppError("FORBIDDEN", `This installation has a single workspace, so you cannot ${action} workspaces`, {
+      key: "workspace.singleTenant",
+      params: { action },
+    });
   }
 }
 

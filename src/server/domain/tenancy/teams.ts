@@ -3,16 +3,13 @@
  * (case-insensitively: "Design" and "design" would be confusing side by side). A team's members
  * must be members of the same tenant; anything of another tenant is simply not found.
  */
-import { z } from "zod";
 import { Prisma } from "@/generated/prisma/client";
 import type { DbTx } from "@/server/db/client";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { AppError, notFound } from "@/server/domain/errors";
-import { plainText } from "@/server/domain/validation";
 import { lockTenantSeats } from "./seat-limits";
 
-export const teamIdSchema = z.uuid("Not a team id");
-export const teamNameSchema = plainText({ min: 1, max: 60, tooShort: "Enter a team name", tooLong: "Team names are at most 60 characters" });
+export { teamIdSchema, teamNameSchema } from "./inputs";
 
 const teamSelect = { id: true, name: true, createdAt: true, updatedAt: true } as const;
 
@@ -56,8 +53,10 @@ async function assertTeamNameFree(db: DbTx, input: { tenantId: string; name: str
   if (candidates.some((t) => t.name.toLowerCase() === input.name.toLowerCase())) throw teamNameTaken(input.name);
 }
 
-const teamNameTaken = (name: string) => new AppError("CONFLICT", `A team named "${name}" already exists`);
+const teamNameTaken = (name: string) =>
+  new AppError("CONFLICT", `A team named "${name}" already exists`, { key: "teams.nameTaken", params: { name }, field: "name" });
 
+/** The unique index caught a name taken meanwhile: said with the name (the generic fallback could not). */
 function mapUnique(error: unknown, name: string): unknown {
   if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return teamNameTaken(name);
   return error;
@@ -65,7 +64,7 @@ function mapUnique(error: unknown, name: string): unknown {
 
 async function getTeamOrThrow(db: DbTx, input: { tenantId: string; teamId: string }) {
   const team = await db.team.findFirst({ where: { id: input.teamId, tenantId: input.tenantId }, select: teamSelect });
-  if (!team) throw notFound("Team");
+  if (!team) throw notFound("team");
   return team;
 }
 
@@ -136,15 +135,15 @@ export interface TeamMemberInput {
 export async function addTeamMember(db: DbTx, input: TeamMemberInput) {
   const team = await getTeamOrThrow(db, input);
   const member = await db.tenantMember.findFirst({ where: { id: input.memberId, tenantId: input.tenantId }, select: { id: true } });
-  if (!member) throw notFound("Member");
+  if (!member) throw notFound("member");
   const existing = await db.teamMember.findFirst({ where: { tenantId: input.tenantId, teamId: team.id, memberId: member.id } });
-  if (existing) throw new AppError("CONFLICT", `This member is already in the team "${team.name}"`);
+  const alreadyInTeam = () =>
+    new AppError("CONFLICT", `This member is already in the team "${team.name}"`, { key: "teams.alreadyInTeam", params: { team: team.name } });
+  if (existing) throw alreadyInTeam();
   const row = await db.teamMember
     .create({ data: { tenantId: input.tenantId, teamId: team.id, memberId: member.id }, select: { id: true } })
     .catch((e: unknown) => {
-      if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") {
-        throw new AppError("CONFLICT", `This member is already in the team "${team.name}"`);
-      }
+      if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") throw alreadyInTeam();
       throw e;
     });
   await recordAudit(db, {
@@ -161,7 +160,7 @@ export async function addTeamMember(db: DbTx, input: TeamMemberInput) {
 export async function removeTeamMember(db: DbTx, input: TeamMemberInput) {
   const team = await getTeamOrThrow(db, input);
   const { count } = await db.teamMember.deleteMany({ where: { tenantId: input.tenantId, teamId: team.id, memberId: input.memberId } });
-  if (count === 0) throw notFound("Team member");
+  if (count === 0) throw notFound("teamMember");
   await recordAudit(db, {
     tenantId: input.tenantId,
     actorUserId: input.actorUserId,

@@ -5,27 +5,13 @@
 import type { DbTx } from "@/server/db/client";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { AppError, notFound } from "@/server/domain/errors";
-import { plainText } from "@/server/domain/validation";
 import { DAY_MS } from "@/lib/time";
 import { DEFAULT_PLAN, plans, retentionCutoff, retentionEnd } from "./defaults";
 import { slugify } from "./provision-tenant";
 import { assertSeatAvailable, lockTenantSeats } from "./seat-limits";
 import { assertMultiTenantMode } from "./single-tenant";
 
-export const workspaceNameSchema = plainText({
-  min: 1,
-  max: 80,
-  tooShort: "Enter a workspace name",
-  tooLong: "Workspace names are at most 80 characters",
-});
-
-/** What the delete form sends: the workspace's name, typed by the owner. Compared exactly (after trimming). */
-export const deleteConfirmationSchema = plainText({
-  min: 1,
-  max: 200,
-  tooShort: "Type the workspace name to confirm",
-  tooLong: "That is not the workspace name",
-});
+export { deleteConfirmationSchema, workspaceNameSchema } from "./inputs";
 
 const workspaceSelect = {
   id: true,
@@ -99,7 +85,7 @@ export async function createWorkspace(db: DbTx, input: CreateWorkspaceInput) {
 
 export async function renameWorkspace(db: DbTx, input: { tenantId: string; actorUserId: string; name: string }) {
   const before = await db.tenant.findFirst({ where: { id: input.tenantId, deletedAt: null }, select: { name: true } });
-  if (!before) throw notFound("Workspace");
+  if (!before) throw notFound("workspace");
   const tenant = await db.tenant.update({ where: { id: input.tenantId }, data: { name: input.name }, select: workspaceSelect });
   await recordAudit(db, {
     tenantId: input.tenantId,
@@ -118,7 +104,9 @@ export function countOwners(db: DbTx, tenantId: string) {
 }
 
 export const lastOwnerError = () =>
-  new AppError("LAST_OWNER", "A workspace needs at least one owner: make another member an owner first, or delete the workspace");
+  new AppError("LAST_OWNER", "A workspace needs at least one owner: make another member an owner first, or delete the workspace", {
+    key: "workspace.lastOwner",
+  });
 
 /**
  * The caller leaves a workspace they belong to (any role, any permissions). The last owner cannot
@@ -131,7 +119,7 @@ export async function leaveWorkspace(db: DbTx, input: { tenantId: string; userId
     where: { tenantId: input.tenantId, userId: input.userId, tenant: { deletedAt: null } },
     select: { id: true, role: true, memberType: true },
   });
-  if (!membership) throw notFound("Workspace");
+  if (!membership) throw notFound("workspace");
   if (membership.role === "owner" && (await countOwners(db, input.tenantId)) <= 1) throw lastOwnerError();
 
   await db.tenantMember.delete({ where: { id: membership.id } });
@@ -164,18 +152,21 @@ export interface DeleteWorkspaceInput {
  */
 export async function deleteWorkspace(db: DbTx, input: DeleteWorkspaceInput) {
   assertMultiTenantMode("delete");
-  if (input.actorRole !== "owner") throw new AppError("FORBIDDEN", "Only an owner can delete the workspace");
+  if (input.actorRole !== "owner") throw new AppError("FORBIDDEN", "Only an owner can delete the workspace", { key: "workspace.ownerOnlyDelete" });
   const now = input.now ?? new Date();
   const tenant = await db.tenant.findFirst({ where: { id: input.tenantId, deletedAt: null }, select: { id: true, name: true } });
-  if (!tenant) throw notFound("Workspace");
+  if (!tenant) throw notFound("workspace");
   if (input.confirmation.trim() !== tenant.name) {
-    throw new AppError("INVALID_INPUT", "Type the workspace name exactly as shown to confirm the deletion");
+    throw new AppError("INVALID_INPUT", "Type the workspace name exactly as shown to confirm the deletion", {
+      key: "workspace.confirmationMismatch",
+      field: "confirmation",
+    });
   }
   const { count } = await db.tenant.updateMany({
     where: { id: tenant.id, deletedAt: null },
     data: { deletedAt: now, deletedById: input.actorUserId },
   });
-  if (count === 0) throw notFound("Workspace");
+  if (count === 0) throw notFound("workspace");
   await moveSessionsOffTenant(db, { tenantId: tenant.id });
   const restorableUntil = retentionEnd("deletedTenantRestoreDays", now);
   await recordAudit(db, {
@@ -218,7 +209,7 @@ export async function restoreWorkspace(db: DbTx, input: { tenantId: string; acto
     where: { id: input.tenantId, ...restorableWhere(input.actorUserId, now) },
     data: { deletedAt: null, deletedById: null },
   });
-  if (count === 0) throw notFound("Deleted workspace");
+  if (count === 0) throw notFound("deletedWorkspace");
   await recordAudit(db, {
     tenantId: input.tenantId,
     actorUserId: input.actorUserId,

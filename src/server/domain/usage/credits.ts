@@ -87,6 +87,7 @@ export async function consumeCredits(
     throw new AppError(
       "LIMIT_REACHED",
       `Not enough AI credits: this needs ${input.amount.toLocaleString("en-US")} and ${available.toLocaleString("en-US")} are left. Buy an AI credit pack to continue.`,
+      { key: "credits.notEnough", params: { needed: input.amount, available } },
     );
   }
   const entries: CreditConsumption["entries"] = [];

@@ -51,7 +51,7 @@ async function joinFromInvitation(tx: DbTx, invitation: LockedInvitation, userId
   if (!member) {
     const role = invitation.role ?? (invitation.memberType === "guest" ? "guest" : "member");
     if (!(await invitedPermissions(tx, { tenantId: invitation.tenantId, role, memberType: invitation.memberType }))) {
-      throw invitationInvalid("The role of this invitation no longer exists; ask for a new invitation");
+      throw invitationInvalid("The role of this invitation no longer exists; ask for a new invitation", { key: "invitation.roleGone" });
     }
     await assertSeatAvailable(tx, { tenantId: invitation.tenantId, memberType: invitation.memberType });
     member = await tx.tenantMember.create({
@@ -93,7 +93,7 @@ export async function acceptInvitation(db: Db, input: { id: string; userId: stri
   const now = input.now ?? new Date();
   return db.$transaction(async (tx) => {
     const invitation = await lockAndLoad(tx, input.id);
-    if (!invitation) throw notFound("Invitation");
+    if (!invitation) throw notFound("invitation");
     const user = await tx.user.findUniqueOrThrow({ where: { id: input.userId }, select: { email: true, emailVerified: true } });
 
     let result: Awaited<ReturnType<typeof joinFromInvitation>>;
@@ -104,18 +104,22 @@ export async function acceptInvitation(db: Db, input: { id: string; userId: stri
         select: { id: true, role: true, memberType: true },
       });
       // Accepted earlier and since removed from the tenant: the invitation is spent.
-      if (!member) throw invitationInvalid("This invitation has already been used");
+      if (!member) throw invitationInvalid("This invitation has already been used", { key: "invitation.used" });
       result = { tenantId: invitation.tenantId, memberId: member.id, role: member.role, memberType: member.memberType, alreadyMember: true };
     } else {
-      if (status === "accepted") throw invitationInvalid("This invitation has already been accepted");
-      if (status === "revoked") throw invitationInvalid("This invitation has been revoked; ask for a new one");
-      if (status === "expired") throw invitationInvalid("This invitation has expired; ask for a new one");
+      if (status === "accepted") throw invitationInvalid("This invitation has already been accepted", { key: "invitation.alreadyAccepted" });
+      if (status === "revoked") throw invitationInvalid("This invitation has been revoked; ask for a new one", { key: "invitation.revoked" });
+      if (status === "expired") throw invitationInvalid("This invitation has expired; ask for a new one", { key: "invitation.expired" });
       if (user.email.toLowerCase() !== invitation.email) {
-        throw invitationInvalid(
-          `This invitation was sent to ${maskEmail(invitation.email)}; sign in with that address to accept it`,
-        );
+        const masked = maskEmail(invitation.email);
+        throw invitationInvalid(`This invitation was sent to ${masked}; sign in with that address to accept it`, {
+          key: "invitation.otherAddress",
+          params: { email: masked },
+        });
       }
-      if (!user.emailVerified) throw new AppError("EMAIL_NOT_VERIFIED", "Verify your email address before accepting the invitation");
+      if (!user.emailVerified) {
+        throw new AppError("EMAIL_NOT_VERIFIED", "Verify your email address before accepting the invitation", { key: "invitation.verifyEmailFirst" });
+      }
       result = await joinFromInvitation(tx, invitation, input.userId, now);
     }
     await tx.session.updateMany({ where: { id: input.sessionId, userId: input.userId }, data: { activeOrganizationId: result.tenantId } });

@@ -41,7 +41,7 @@ export async function assertNotAMember(tx: DbTx, input: { tenantId: string; emai
     where: { tenantId: input.tenantId, user: { email: { equals: input.email, mode: "insensitive" } } },
     select: { id: true },
   });
-  if (member) throw new AppError("ALREADY_MEMBER", "This person is already a member of the workspace");
+  if (member) throw new AppError("ALREADY_MEMBER", "This person is already a member of the workspace", { key: "invitation.alreadyMember", field: "email" });
 }
 
 /**

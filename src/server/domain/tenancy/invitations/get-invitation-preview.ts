@@ -24,7 +24,7 @@ export async function getInvitationPreview(db: DbTx, input: { id: string; viewer
       inviter: { select: { name: true } },
     },
   });
-  if (!invitation || invitation.tenant.deletedAt) throw notFound("Invitation");
+  if (!invitation || invitation.tenant.deletedAt) throw notFound("invitation");
   const role = invitation.role ?? "member";
   const roleName = isBuiltInRole(role)
     ? null

@@ -22,11 +22,13 @@ export async function resendInvitation(
       where: { id: input.id, tenantId: input.tenantId },
       select: { id: true, email: true, status: true, expiresAt: true, lastSentAt: true },
     });
-    if (!current) throw notFound("Invitation");
+    if (!current) throw notFound("invitation");
     const status = invitationStatus(current, now);
-    if (status !== "pending") throw invitationInvalid(`This invitation is ${status}; invite the person again instead`);
+    if (status !== "pending") {
+      throw invitationInvalid(`This invitation is ${status}; invite the person again instead`, { key: "invitation.resendNotPending", params: { status } });
+    }
     if (current.lastSentAt && now.getTime() - current.lastSentAt.getTime() < INVITATION_RESEND_COOLDOWN_MS) {
-      throw new AppError("RATE_LIMITED", "The invitation was just sent; wait a minute before sending it again");
+      throw new AppError("RATE_LIMITED", "The invitation was just sent; wait a minute before sending it again", { key: "invitation.resendCooldown" });
     }
     await assertNotAMember(tx, { tenantId: input.tenantId, email: current.email });
     const updated = await tx.tenantInvitation.update({

@@ -16,8 +16,13 @@ export async function revokeInvitation(db: Db, input: { tenantId: string; actorU
       where: { id: input.id, tenantId: input.tenantId },
       select: { id: true, status: true, expiresAt: true },
     });
-    if (!current) throw notFound("Invitation");
-    if (current.status !== "pending") throw invitationInvalid(`Only pending invitations can be revoked; this one is ${current.status}`);
+    if (!current) throw notFound("invitation");
+    if (current.status !== "pending") {
+      throw invitationInvalid(`Only pending invitations can be revoked; this one is ${current.status}`, {
+        key: "invitation.notPending",
+        params: { status: current.status },
+      });
+    }
     const revoked = await tx.tenantInvitation.update({
       where: { id: current.id, tenantId: input.tenantId },
       data: { status: "revoked", expiresAt: current.expiresAt < now ? current.expiresAt : now },

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { locales } from "@/i18n/routing";
 import type { DbTx } from "@/server/db/client";
-import { AppError } from "@/server/domain/errors";
+import { AppError, type UserMessage } from "@/server/domain/errors";
 import { DEFAULT_PLAN, isPlanId, plans } from "@/server/domain/plans/plans";
 import {
   effectivePermissions,
@@ -14,9 +14,10 @@ import {
   rolePermissions,
   type Permission,
 } from "@/server/domain/rbac/permissions";
-import { entityIdSchema, plainText } from "@/server/domain/validation";
+import { entityIdSchema } from "@/server/domain/validation";
 import { DAY_MS } from "@/lib/time";
 import { INVITATION_EXPIRY_DAYS } from "../defaults";
+import type { MemberType } from "../inputs";
 
 /** A resend (or a repeated create) within this window sends no second email: one address cannot be flooded. */
 export const INVITATION_RESEND_COOLDOWN_MS = 60_000;
@@ -25,26 +26,14 @@ export const INVITATION_LIST_RECENT_DAYS = 30;
 
 export const invitationIdSchema = entityIdSchema;
 
-export const invitationEmailSchema = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .pipe(z.email("Enter a valid email address").max(254, "Email addresses are at most 254 characters"));
-
-/** A built-in role or a custom role key; whether it exists in the tenant is checked against the database. */
-export const invitationRoleSchema = plainText({ min: 1, max: 64, tooShort: "Choose a role", tooLong: "Unknown role" });
-
-export const memberTypeSchema = z.enum(["member", "guest"]);
-export type MemberType = z.infer<typeof memberTypeSchema>;
-
-export const createInvitationInputSchema = z.object({
-  email: invitationEmailSchema,
-  role: invitationRoleSchema,
-  memberType: memberTypeSchema.default("member"),
-  /** The language of the email; the inviter's locale when omitted. */
-  locale: z.enum(locales).optional(),
-});
-export type CreateInvitationFields = z.infer<typeof createInvitationInputSchema>;
+export {
+  createInvitationInputSchema,
+  invitationEmailSchema,
+  invitationRoleSchema,
+  memberTypeSchema,
+  type CreateInvitationFields,
+  type MemberType,
+} from "../inputs";
 
 export const invitationByIdSchema = z.object({ id: invitationIdSchema });
 export const resendInvitationInputSchema = invitationByIdSchema.extend({ locale: z.enum(locales).optional() });
@@ -70,7 +59,7 @@ export function maskEmail(email: string): string {
   return `${email[0]}***${email.slice(at)}`;
 }
 
-export const invitationInvalid = (message: string) => new AppError("INVITATION_INVALID", message);
+export const invitationInvalid = (message: string, user: UserMessage) => new AppError("INVITATION_INVALID", message, user);
 
 /** Serialises every invitation change for one address in one tenant (create/refresh races). */
 export async function lockInvitationAddress(tx: DbTx, tenantId: string, email: string) {
@@ -114,16 +103,25 @@ export async function assertRoleInvitable(
   },
 ): Promise<void> {
   const granted = await invitedPermissions(tx, input);
-  if (!granted) throw new AppError("INVALID_INPUT", `Unknown role "${input.role}": choose a built-in role or one of this workspace's roles`);
+  if (!granted) {
+    throw new AppError("INVALID_INPUT", `Unknown role "${input.role}": choose a built-in role or one of this workspace's roles`, {
+      key: "invitation.unknownRole",
+      params: { role: input.role },
+      field: "role",
+    });
+  }
   if (input.memberType === "guest" && isBuiltInRole(input.role) && input.role !== "guest") {
-    throw new AppError("INVALID_INPUT", "Guests get the guest role or a custom role");
+    throw new AppError("INVALID_INPUT", "Guests get the guest role or a custom role", { key: "invitation.guestRole", field: "role" });
   }
   if (input.role === "owner" && input.inviter.role !== "owner") {
-    throw new AppError("FORBIDDEN", "Only owners can invite owners");
+    throw new AppError("FORBIDDEN", "Only owners can invite owners", { key: "invitation.ownerOnlyOwners", field: "role" });
   }
   const beyond = granted.filter((p) => !input.inviter.permissions.includes(p));
   if (beyond.length > 0) {
-    throw new AppError("FORBIDDEN", "You cannot invite someone with permissions you do not have yourself");
+    throw new AppError("FORBIDDEN", "You cannot invite someone with permissions you do not have yourself", {
+      key: "invitation.beyondOwnPermissions",
+      field: "role",
+    });
   }
 }
 
@@ -156,6 +154,7 @@ export async function assertInvitationSeatAvailable(
     throw new AppError(
       "LIMIT_REACHED",
       `Your plan allows ${limit} ${what}, counting pending invitations (${members} joined, ${pending} invited); revoke an invitation or upgrade the plan`,
+      { key: "invitation.seatLimit", params: { memberType: input.memberType, limit, members, pending } },
     );
   }
 }
