@@ -16,7 +16,7 @@ import { CHECKOUT_REUSE_WINDOW_MS, startPlanCheckout } from "@/server/domain/bil
 import { ensureBillingCustomer } from "@/server/domain/billing/customers";
 import { PROVIDER_CALL_LEASE_MS } from "@/server/domain/billing/reserved-provider-call";
 import { cancelSubscription } from "@/server/domain/billing/subscription-actions";
-import { completeCheckout } from "@/server/domain/payments-simulator/checkout";
+import { completeCheckout } from "@/server/providers/payments/simulator/checkout";
 import { paymentProvider } from "@/server/providers/payments";
 import { findObject, listObjects } from "@/server/providers/payments/simulator/objects";
 import { PaymentProviderError, type PaymentProvider } from "@/server/providers/payments/types";

@@ -35,7 +35,7 @@ type App = {
   env: typeof import("@/env").env;
   paymentProvider: typeof import("@/server/providers/payments").paymentProvider;
   signUpAndSignIn: typeof import("../helpers/auth").signUpAndSignIn;
-  completeCheckout: typeof import("@/server/domain/payments-simulator/checkout").completeCheckout;
+  completeCheckout: typeof import("@/server/providers/payments/simulator/checkout").completeCheckout;
   expectTRPCError: typeof import("../helpers/trpc-errors").expectTRPCError;
 };
 let app: App;
@@ -48,7 +48,7 @@ beforeAll(async () => {
     env: (await import("@/env")).env,
     paymentProvider: (await import("@/server/providers/payments")).paymentProvider,
     signUpAndSignIn: (await import("../helpers/auth")).signUpAndSignIn,
-    completeCheckout: (await import("@/server/domain/payments-simulator/checkout")).completeCheckout,
+    completeCheckout: (await import("@/server/providers/payments/simulator/checkout")).completeCheckout,
     expectTRPCError: (await import("../helpers/trpc-errors")).expectTRPCError,
   };
   await observer.connect();
