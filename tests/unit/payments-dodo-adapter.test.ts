@@ -41,6 +41,7 @@ function defaultReply(method: string, path: string, body: unknown): Reply {
       body: { customer_id: "cus_1", business_id: "bus_1", created_at: "2026-01-01T00:00:00Z", email: "a@b.c", name: "A" },
     };
   }
+  if (method === "GET" && path === "/customers") return { status: 200, body: { items: [] } };
   if (method === "POST" && /^\/customers\/[^/]+\/customer-portal\/session$/.test(path)) {
     return { status: 200, body: { link: "https://test.customer.dodopayments.com/portal/abc" } };
   }
@@ -177,6 +178,32 @@ describe("customers and portal", () => {
     expect(s.path).toBe("/customers");
     expectAuth(s);
     expect(s.body).toEqual({ email: "owner@acme.test", name: "Acme", metadata: { tenantId: "ten_1" } });
+  });
+
+  it("createCustomer with a key: looks for a customer of that email carrying it, none: POST with the key in the metadata", async () => {
+    const result = await provider().createCustomer({ email: "owner@acme.test", name: "Acme", metadata: { tenantId: "ten_1" }, idempotencyKey: "key_1" });
+    expect(result).toEqual({ customerId: "cus_1" });
+    expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual(["GET /customers", "POST /customers"]);
+    expect(seen[0]!.query.get("email")).toBe("owner@acme.test");
+    expect(seen[1]!.body).toEqual({ email: "owner@acme.test", name: "Acme", metadata: { tenantId: "ten_1", idempotencyKey: "key_1" } });
+  });
+
+  it("createCustomer with a key Dodo already has a customer for (a resumed call): that customer, no second one", async () => {
+    const customer = (id: string, metadata: Record<string, string>) => ({
+      customer_id: id,
+      business_id: "bus_1",
+      created_at: "2026-01-01T00:00:00Z",
+      email: "owner@acme.test",
+      name: "Acme",
+      metadata,
+    });
+    queue("GET /customers", {
+      status: 200,
+      body: { items: [customer("cus_other", { tenantId: "ten_2", idempotencyKey: "key_2" }), customer("cus_mine", { tenantId: "ten_1", idempotencyKey: "key_1" })] },
+    });
+    const result = await provider().createCustomer({ email: "owner@acme.test", name: "Acme", metadata: { tenantId: "ten_1" }, idempotencyKey: "key_1" });
+    expect(result).toEqual({ customerId: "cus_mine" });
+    expect(only().method).toBe("GET");
   });
 
   it("portalLink: POST /customers/{id}/customer-portal/session with return_url as a query parameter", async () => {

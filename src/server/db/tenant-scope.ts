@@ -17,6 +17,7 @@ const TENANT_OWNED = new Set<string>([
   "BillingOneTimePayment",
   "BillingCheckout",
   "CancellationFeedback",
+  "BillingProviderCall",
   "TenantCreditLedger",
   "UsageEvent",
   "UsageAggregate",

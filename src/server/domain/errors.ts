@@ -115,6 +115,7 @@ export const ERROR_MESSAGES = {
   "billing.cancellationPending": [],
   "billing.notConfigured": [],
   "billing.providerUnavailable": [],
+  "billing.providerBusy": [],
   "billing.providerError": [],
   // Platform staff and system callers
   "platform.staffOnly": [],

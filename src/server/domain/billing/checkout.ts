@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "@/server/db/client";
 import { AppError } from "@/server/domain/errors";
@@ -13,9 +12,10 @@ import {
   type CreditPackId,
   type PlanId,
 } from "@/server/domain/plans/plans";
-import type { CreateCheckoutInput, PaymentEventKind, PaymentProvider } from "@/server/providers/payments/types";
+import type { CheckoutSession, CreateCheckoutInput, PaymentEventKind, PaymentProvider } from "@/server/providers/payments/types";
 import { ensureBillingCustomer } from "./customers";
-import { callPaymentProvider, lockTenantBilling, PROVIDER_TRANSACTION_TIMEOUT_MS, requireProductId } from "./provider-calls";
+import { requireProductId } from "./provider-calls";
+import { runReservedProviderCall } from "./reserved-provider-call";
 import { findLiveSubscription } from "./subscription-actions";
 import { MINUTE_MS } from "@/lib/time";
 
@@ -95,10 +95,18 @@ export async function startCreditPackCheckout(
 
 /**
  * Reuses the tenant's open checkout of the same kind, product and quantity from the last
- * CHECKOUT_REUSE_WINDOW_MS, else opens a new one at the provider and records it. Serialized per tenant,
- * so concurrent clicks get the same URL from one provider session. "Open": no payment.succeeded
- * webhook carries its checkoutId yet (a paid session is never handed out again). A provider failure
- * writes no checkout row (the customer, once created at the provider, stays recorded).
+ * CHECKOUT_REUSE_WINDOW_MS, else opens a new one at the provider and records it, without a transaction
+ * open across the provider call (reserved-provider-call.ts): concurrent clicks get the same URL from one
+ * provider session (one reserves the call, the others wait for its result). "Open": no payment.succeeded
+ * webhook carries its checkoutId yet (a paid session is never handed out again). A refusal writes no
+ * checkout row (the customer, once created at the provider, stays recorded); a failure or crash after
+ * the provider may have opened the session leaves the reservation, which the next click of the same
+ * checkout resumes with the same key and request.
+ *
+ * How far "same key, same session" holds: the simulator derives the session id from the key. Dodo has
+ * no idempotency for checkout sessions and no way to look one up by metadata, so a resumed call opens a
+ * second session when the first attempt's answer was lost (the SDK's own retry of a timed-out create can
+ * too). Its URL never reached anyone, so nobody can pay it; it expires unpaid after 24 hours.
  */
 async function openCheckout(
   db: Db,
@@ -109,10 +117,13 @@ async function openCheckout(
   const tenantId = input.tenant.id;
   const customerId = await ensureBillingCustomer(db, provider, { tenantId, tenantName: input.tenant.name, email: input.user.email });
 
-  // Open across the provider call for the same reasons as ensureBillingCustomer's (see there).
-  return db.$transaction(
-    async (tx) => {
-      await lockTenantBilling(tx, tenantId);
+  return runReservedProviderCall<CheckoutRequest, CheckoutSession, { url: string }>(db, {
+    tenantId,
+    provider: provider.name,
+    unfinished: "resume",
+    // A session opened longer ago than the reuse window would not be handed out either.
+    resumeWithinMs: CHECKOUT_REUSE_WINDOW_MS,
+    async plan(tx) {
       const recent = await tx.billingCheckout.findFirst({
         where: {
           tenantId,
@@ -128,41 +139,47 @@ async function openCheckout(
         const paid = await tx.billingPaymentEvent.count({
           where: { kind: { in: ["payment.succeeded", "subscription.payment_succeeded"] satisfies PaymentEventKind[] }, checkoutId: recent.id },
         });
-        if (paid === 0) return { url: recent.checkoutUrl };
+        if (paid === 0) return { done: { url: recent.checkoutUrl } };
       }
-
-      const checkoutId = randomUUID();
-      const session = await callPaymentProvider(() =>
-        provider.createCheckout({
-          kind: input.kind,
-          productId: input.productId,
-          quantity: input.quantity,
-          customer: { customerId },
-          returnUrl: input.returnUrl,
-          metadata: { tenantId, checkoutId },
-          idempotencyKey: checkoutId,
-          trialPeriodDays: input.trialPeriodDays,
-        }),
-      );
-      await tx.billingCheckout.create({
-        data: {
-          id: checkoutId,
-          tenantId,
-          userId: input.user.id,
-          provider: provider.name,
-          kind: input.kind,
-          productId: input.productId,
-          quantity: input.quantity,
-          providerSessionId: session.sessionId,
-          checkoutUrl: session.checkoutUrl,
-          createdAt: now,
-        },
-      });
-      return { url: session.checkoutUrl };
+      const request: CheckoutRequest = {
+        kind: input.kind,
+        productId: input.productId,
+        quantity: input.quantity,
+        customer: { customerId },
+        returnUrl: input.returnUrl,
+        metadata: { tenantId },
+        ...(input.trialPeriodDays === undefined ? {} : { trialPeriodDays: input.trialPeriodDays }),
+      };
+      return { action: `checkout:${input.kind}:${input.productId}:${input.quantity}`, request };
     },
-    { timeout: PROVIDER_TRANSACTION_TIMEOUT_MS },
-  );
+    // The key is also the checkout row's id, which the webhooks of its payment carry back.
+    call: (key, request) =>
+      provider.createCheckout({ ...request, metadata: { ...request.metadata, checkoutId: key }, idempotencyKey: key }),
+    async record(tx, { key, request, response }) {
+      await tx.billingCheckout.createMany({
+        data: [
+          {
+            id: key,
+            tenantId,
+            userId: input.user.id,
+            provider: provider.name,
+            kind: request.kind,
+            productId: request.productId,
+            quantity: request.quantity,
+            providerSessionId: response.sessionId,
+            checkoutUrl: response.checkoutUrl,
+            createdAt: now,
+          },
+        ],
+        skipDuplicates: true,
+      });
+      return { url: (await tx.billingCheckout.findUniqueOrThrow({ where: { id: key }, select: { checkoutUrl: true } })).checkoutUrl };
+    },
+  });
 }
+
+/** What a checkout reservation stores and sends (the key is added at the call). */
+type CheckoutRequest = Omit<CreateCheckoutInput, "idempotencyKey" | "customer"> & { customer: { customerId: string } };
 
 export type CheckoutOutcome = "pending" | "succeeded" | "failed";
 

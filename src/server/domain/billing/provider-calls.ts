@@ -9,13 +9,6 @@ import { PaymentProviderError } from "@/server/providers/payments/types";
 
 export const PROVIDER_UNAVAILABLE_MESSAGE = "The payment provider is unavailable, try again in a minute";
 
-/**
- * How long a transaction that waits on the payment provider may stay open: longer than the Dodo
- * adapter's worst case (3 attempts of 20 s plus backoff), so the provider's answer is never lost to a
- * transaction that timed out in the meantime.
- */
-export const PROVIDER_TRANSACTION_TIMEOUT_MS = 90_000;
-
 /** Runs one provider call; a PaymentProviderError becomes an AppError (anything else is a bug and stays one). */
 export async function callPaymentProvider<T>(call: () => Promise<T>): Promise<T> {
   try {
@@ -29,8 +22,9 @@ export async function callPaymentProvider<T>(call: () => Promise<T>): Promise<T>
 }
 
 /**
- * Serializes the billing actions of one tenant that must not run twice at once (creating its customer,
- * opening a checkout, canceling). Transaction-scoped: released at commit or rollback.
+ * Serializes the short transactions that reserve and record a tenant's provider calls
+ * (reserved-provider-call.ts). Transaction-scoped: released at commit or rollback; never held across a
+ * provider call.
  */
 export async function lockTenantBilling(tx: DbTx, tenantId: string): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('tenant-billing'), hashtext(${tenantId}))`;

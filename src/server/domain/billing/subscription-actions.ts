@@ -12,7 +12,8 @@ import {
   type PlanId,
 } from "@/server/domain/plans/plans";
 import type { PaymentProvider, ProrationMode } from "@/server/providers/payments/types";
-import { callPaymentProvider, lockTenantBilling, PROVIDER_TRANSACTION_TIMEOUT_MS, requireProductId } from "./provider-calls";
+import { requireProductId } from "./provider-calls";
+import { runReservedProviderCall } from "./reserved-provider-call";
 import type { BillingMachineState } from "./state-machine";
 
 // Plan changes and cancellation of the tenant's running subscription. These only ask the provider; the
@@ -102,7 +103,12 @@ export interface ChangePlanResult {
   proration: ProrationMode;
 }
 
-/** Switches the tenant's live subscription to another paid plan or interval at the provider. */
+/**
+ * Switches the tenant's live subscription to another paid plan or interval at the provider. One plan
+ * change per subscription at a time, with no transaction open across the provider call
+ * (reserved-provider-call.ts): a second click waits for the first call, then is checked again. An
+ * unfinished call is replaced, not resumed: setting the plan again does no harm.
+ */
 export async function changeSubscriptionPlan(
   db: Db,
   provider: PaymentProvider,
@@ -115,28 +121,41 @@ export async function changeSubscriptionPlan(
       params: { plan: target.name },
     });
   }
-  const subscription = await requireLiveSubscription(db, input.tenantId, input.now ?? new Date());
-  if (!subscription.planId || !isPlanId(subscription.planId) || !isBillingInterval(subscription.interval)) {
-    throw new AppError("CONFLICT", "The current subscription is not a plan of the catalogue: contact support to change it", {
-      key: "billing.unknownSubscriptionPlan",
-    });
-  }
-  const change = comparePlanChoices({ planId: subscription.planId, interval: subscription.interval }, input);
-  if (change === "current") {
-    throw new AppError("CONFLICT", `This workspace is already on ${target.name} (${input.interval}): pick another plan or interval`, {
-      key: "billing.alreadyOnPlan",
-      params: { plan: target.name, interval: input.interval },
-    });
-  }
-  if (change === "downgrade") await assertUsageFitsPlan(db, input.tenantId, input.planId);
-  const productId = requireProductId(
-    productIdFor(input.planId, input.interval),
-    `${target.name} (${input.interval})`,
-    target.productEnv[input.interval],
-  );
-  const proration = PRORATION_FOR_CHANGE[change];
-  await callPaymentProvider(() => provider.changePlan(subscription.providerSubscriptionId, { productId, quantity: 1, proration }));
-  return { planId: input.planId, interval: input.interval, change, proration };
+  const productEnv = target.productEnv;
+  return runReservedProviderCall<PlanChangeRequest, void, ChangePlanResult>(db, {
+    tenantId: input.tenantId,
+    provider: provider.name,
+    unfinished: "replace",
+    async plan(tx) {
+      const subscription = await requireLiveSubscription(tx, input.tenantId, input.now ?? new Date());
+      if (!subscription.planId || !isPlanId(subscription.planId) || !isBillingInterval(subscription.interval)) {
+        throw new AppError("CONFLICT", "The current subscription is not a plan of the catalogue: contact support to change it", {
+          key: "billing.unknownSubscriptionPlan",
+        });
+      }
+      const change = comparePlanChoices({ planId: subscription.planId, interval: subscription.interval }, input);
+      if (change === "current") {
+        throw new AppError("CONFLICT", `This workspace is already on ${target.name} (${input.interval}): pick another plan or interval`, {
+          key: "billing.alreadyOnPlan",
+          params: { plan: target.name, interval: input.interval },
+        });
+      }
+      if (change === "downgrade") await assertUsageFitsPlan(tx, input.tenantId, input.planId);
+      const productId = requireProductId(productIdFor(input.planId, input.interval), `${target.name} (${input.interval})`, productEnv[input.interval]);
+      const request: PlanChangeRequest = { subscriptionId: subscription.providerSubscriptionId, productId, change, proration: PRORATION_FOR_CHANGE[change] };
+      return { action: `change-plan:${subscription.providerSubscriptionId}`, request };
+    },
+    call: (_key, r) => provider.changePlan(r.subscriptionId, { productId: r.productId, quantity: 1, proration: r.proration }),
+    // Nothing to write: the new plan arrives by webhook.
+    record: async (_tx, { request }) => ({ planId: input.planId, interval: input.interval, change: request.change, proration: request.proration }),
+  });
+}
+
+interface PlanChangeRequest {
+  subscriptionId: string;
+  productId: string;
+  change: Exclude<PlanChange, "current">;
+  proration: ProrationMode;
 }
 
 export function isBillingInterval(value: string | null): value is BillingInterval {
@@ -146,10 +165,13 @@ export function isBillingInterval(value: string | null): value is BillingInterva
 export { CANCELLATION_DETAILS_MAX, cancelSubscriptionInputSchema } from "./inputs";
 
 /**
- * Records why the tenant cancels and asks the provider to end the subscription at the period end, in one
- * transaction: a provider failure leaves no feedback row. Serialized per tenant; a cancellation already
- * requested (feedback newer than the subscription's last change, the provider's confirmation still on its
- * way) is refused, so a double-click cancels once. The state becomes "canceled" when the webhook arrives.
+ * Asks the provider to end the subscription at the period end and records why the tenant cancels, with
+ * no transaction open across the provider call (reserved-provider-call.ts): the feedback row is written
+ * once the provider has accepted, so a provider failure leaves none. One cancellation per subscription at
+ * a time; a cancellation already requested (feedback newer than the subscription's last change, the
+ * provider's confirmation still on its way) is refused, so a double-click cancels once. The state becomes
+ * "canceled" when the webhook arrives. An unfinished call (the provider accepted, the feedback was not
+ * recorded) is replaced by the next request: canceling again at the provider does no harm.
  */
 export async function cancelSubscription(
   db: Db,
@@ -157,9 +179,11 @@ export async function cancelSubscription(
   input: { tenantId: string; userId: string; reason: CancellationReason; details?: string; now?: Date },
 ): Promise<{ endsAt: Date | null }> {
   const now = input.now ?? new Date();
-  return db.$transaction(
-    async (tx) => {
-      await lockTenantBilling(tx, input.tenantId);
+  return runReservedProviderCall<CancelRequest, void, { endsAt: Date | null }>(db, {
+    tenantId: input.tenantId,
+    provider: provider.name,
+    unfinished: "replace",
+    async plan(tx) {
       const subscription = await requireLiveSubscription(tx, input.tenantId, now);
       if (subscription.state === "canceled" || subscription.cancelAtPeriodEnd) {
         const ends = subscription.periodEnd ? ` on ${subscription.periodEnd.toISOString().slice(0, 10)}` : "";
@@ -177,19 +201,32 @@ export async function cancelSubscription(
           key: "billing.cancellationPending",
         });
       }
-      await tx.cancellationFeedback.create({
-        data: {
-          tenantId: input.tenantId,
-          userId: input.userId,
-          reason: input.reason,
-          details: input.details || null,
-          providerSubscriptionId: subscription.providerSubscriptionId,
-          createdAt: now,
-        },
-      });
-      await callPaymentProvider(() => provider.cancelAtPeriodEnd(subscription.providerSubscriptionId));
-      return { endsAt: subscription.periodEnd };
+      const request: CancelRequest = { subscriptionId: subscription.providerSubscriptionId, periodEnd: subscription.periodEnd?.toISOString() ?? null };
+      return { action: `cancel:${subscription.providerSubscriptionId}`, request };
     },
-    { timeout: PROVIDER_TRANSACTION_TIMEOUT_MS },
-  );
+    call: (_key, r) => provider.cancelAtPeriodEnd(r.subscriptionId),
+    async record(tx, { key, request }) {
+      await tx.cancellationFeedback.createMany({
+        data: [
+          {
+            id: key,
+            tenantId: input.tenantId,
+            userId: input.userId,
+            reason: input.reason,
+            details: input.details || null,
+            providerSubscriptionId: request.subscriptionId,
+            createdAt: now,
+          },
+        ],
+        skipDuplicates: true,
+      });
+      return { endsAt: request.periodEnd === null ? null : new Date(request.periodEnd) };
+    },
+  });
+}
+
+interface CancelRequest {
+  subscriptionId: string;
+  /** The paid period's end when the cancellation was asked for (ISO): when the subscription ends. */
+  periodEnd: string | null;
 }

@@ -2,6 +2,7 @@ import DodoPayments, { APIConnectionError, APIError, APIUserAbortError } from "d
 
 import { parseDodoWebhook } from "./dodo-webhooks";
 import {
+  CUSTOMER_KEY_METADATA,
   PaymentProviderError,
   prepareUsageBatches,
   type ChangePlanInput,
@@ -32,6 +33,11 @@ export interface DodoPaymentProviderOptions {
 }
 
 const PROVIDER = "dodo" as const;
+/**
+ * One page of the customers with an email is searched for a keyed customer: an email has a handful of
+ * customers (one per workspace it pays for), and the SDK's page numbering is not relied on.
+ */
+const CUSTOMER_LOOKUP_PAGE_SIZE = 100;
 
 /**
  * The Dodo Payments implementation of PaymentProvider on the official `dodopayments` SDK. The client is
@@ -114,8 +120,20 @@ export function createDodoPaymentProvider(opts: DodoPaymentProviderOptions): Pay
     },
 
     async createCustomer(input: CreateCustomerInput) {
+      // Dodo has no idempotency for customers: a keyed customer carries its key in the metadata, and a
+      // repeated key (the caller resuming a call whose answer it lost) finds that customer by email.
+      const key = input.idempotencyKey;
+      if (key) {
+        const page = await call("customer lookup", (c) => c.customers.list({ email: input.email, page_size: CUSTOMER_LOOKUP_PAGE_SIZE }));
+        const earlier = page.items.find((customer) => customer.metadata?.[CUSTOMER_KEY_METADATA] === key);
+        if (earlier) return { customerId: earlier.customer_id };
+      }
       const customer = await call("customer", (c) =>
-        c.customers.create({ email: input.email, name: input.name, metadata: input.metadata }),
+        c.customers.create({
+          email: input.email,
+          name: input.name,
+          metadata: key ? { ...input.metadata, [CUSTOMER_KEY_METADATA]: key } : input.metadata,
+        }),
       );
       return { customerId: customer.customer_id };
     },

@@ -39,9 +39,10 @@ export interface CreateCheckoutInput {
   /** Only for kind "subscription". */
   trialPeriodDays?: number;
   /**
-   * The caller's dedupe key for this checkout. Dodo has no idempotency header for checkout sessions, so
-   * the Dodo adapter cannot pass it on: the caller must dedupe (one pending checkout row per key).
-   * The simulator may honour it.
+   * The caller's dedupe key for this checkout. The simulator honours it (the same key gives the same
+   * session). Dodo has no idempotency header for checkout sessions and no lookup by metadata, so the Dodo
+   * adapter cannot pass it on: the caller dedupes (billing_provider_calls, one reserved call per key) and
+   * lives with a second, unseen session when a resumed call's first answer was lost.
    */
   idempotencyKey?: string;
 }
@@ -55,7 +56,17 @@ export interface CreateCustomerInput {
   email: string;
   name: string;
   metadata: PaymentMetadata;
+  /**
+   * The caller's key for this customer: a second call with the same key (a retry after the first
+   * one's answer was lost) gives the same customer. The simulator derives the customer id from it.
+   * Dodo has no idempotency for customers, so the Dodo adapter stores the key in the customer's
+   * metadata (CUSTOMER_KEY_METADATA) and first looks for a customer of this email that carries it.
+   */
+  idempotencyKey?: string;
 }
+
+/** The metadata field a customer created with an idempotency key carries it in (Dodo adapter). */
+export const CUSTOMER_KEY_METADATA = "idempotencyKey";
 
 /**
  * How a plan change is billed (Dodo's `proration_billing_mode`): charge the prorated difference now, the

@@ -59,17 +59,19 @@ export async function createCustomerRecord(
   db: DbTx,
   input: { email: string; name: string; metadata: PaymentMetadata },
   now: Date,
+  /** A given id (derived from an idempotency key): the customer already stored under it is returned. */
+  id: string = simulatorId("cus"),
 ): Promise<SimulatorCustomer> {
   assertEmail(input.email);
   const customer: SimulatorCustomer = {
-    customer_id: simulatorId("cus"),
+    customer_id: id,
     email: input.email,
     name: input.name,
     metadata: input.metadata,
     created_at: now.toISOString(),
   };
-  await insertObject(db, "customer", customer.customer_id, customer);
-  return customer;
+  if (await insertObject(db, "customer", customer.customer_id, customer)) return customer;
+  return requireCustomer(db, id);
 }
 
 /** A charge of `amount` on the test card that succeeds or the one that declines, stored as a payment. */

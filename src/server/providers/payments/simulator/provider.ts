@@ -6,6 +6,7 @@ import { changePlan, setCancelAtPeriodEnd } from "./subscriptions";
 import { ingestUsageEvents } from "./usage";
 import { parseDodoWebhook } from "../dodo-webhooks";
 import { PaymentProviderError, type PaymentProvider } from "../types";
+import { simulatorIdFor } from "./objects";
 
 export interface SimulatorPaymentProviderOptions {
   db: Db;
@@ -50,7 +51,9 @@ export function createSimulatorPaymentProvider(opts: SimulatorPaymentProviderOpt
     createCheckout: (input) => call(() => createCheckoutSession(ctx, input)),
     createCustomer: (input) =>
       call(async () => {
-        const customer = await createCustomerRecord(opts.db, input, new Date());
+        // As Dodo's adapter promises for a key: the same key, the same customer (here: the same id).
+        const id = input.idempotencyKey ? simulatorIdFor("cus", input.idempotencyKey) : undefined;
+        const customer = await createCustomerRecord(opts.db, input, new Date(), id);
         return { customerId: customer.customer_id };
       }),
     portalLink: (customerId, returnUrl) =>
