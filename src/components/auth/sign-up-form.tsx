@@ -17,7 +17,7 @@ export function SignUpForm() {
   const router = useRouter();
   const trpc = useTRPC();
   const form = useZodForm(signUpInputSchema, {
-    defaultValues: { name: "", email: "", password: "", consents: { terms: false as true, marketingEmails: false }, locale },
+    defaultValues: { name: "", email: "", password: "", consents: { terms: undefined, marketingEmails: false }, locale },
   });
   const serverErrors = useServerErrors(form);
   const signUp = useMutation(
