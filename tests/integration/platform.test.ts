@@ -255,7 +255,7 @@ describe("internal procedures (service token)", () => {
     }
   });
 
-  it("npm run admin:create does the same in-process, with exit codes 0 and 1", { timeout: 60_000 }, async () => {
+  it("npm run admin:create does the same in-process, with exit codes 0 and 1", { timeout: 180_000 }, async () => {
     const run = (args: string[], extraEnv: Record<string, string> = {}) =>
       promisify(execFile)(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "scripts/admin-create.ts", ...args], {
         env: { ...process.env, ...extraEnv },
