@@ -22,6 +22,7 @@ import { findObject, listObjects } from "@/server/providers/payments/simulator/o
 import { PaymentProviderError, type PaymentProvider } from "@/server/providers/payments/types";
 import { signUpAndSignIn, type SignedInUser } from "../helpers/auth";
 import { startDbOutageProxy, type DbOutageProxy } from "../helpers/db-outage-proxy";
+import { DAY_MS } from "@/lib/time";
 
 /** Another app instance: its own pool on the same database. */
 const elsewhere = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL!, max: 3 }) });
@@ -135,7 +136,7 @@ describe("a request that dies between the provider's answer and recording it", (
     const { url } = await owner.caller.billing.checkout({ planId: "pro", interval: "monthly" });
     const subscriptionId = (await completeCheckout({ db: prisma, appUrl: env.APP_URL }, url.split("/").at(-1)!, "pay")).subscriptionId!;
     await prisma.billingTenantSubscription.create({
-      data: { tenantId: owner.tenantId, provider: "dodo", providerSubscriptionId: subscriptionId, productId: "sim_pro_monthly", planId: "pro", interval: "monthly", state: "active", periodEnd: new Date(Date.now() + 86_400_000) },
+      data: { tenantId: owner.tenantId, provider: "dodo", providerSubscriptionId: subscriptionId, productId: "sim_pro_monthly", planId: "pro", interval: "monthly", state: "active", periodEnd: new Date(Date.now() + DAY_MS) },
     });
 
     const cancel = { tenantId: owner.tenantId, userId: owner.userId, reason: "too_expensive" as const };

@@ -15,6 +15,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { PrismaClient } from "@/generated/prisma/client";
 import type { SignedInUser } from "../helpers/auth";
+import { DAY_MS } from "@/lib/time";
 
 const POOL_SIZE = 4;
 /** As the app's pool waits for a connection (DB_CONNECTION_TIMEOUT_MS, checked below). */
@@ -77,7 +78,7 @@ async function subscribedTenant(): Promise<SignedInUser & { subscriptionId: stri
       planId: "pro",
       interval: "monthly",
       state: "active",
-      periodEnd: new Date(Date.now() + 30 * 86_400_000),
+      periodEnd: new Date(Date.now() + 30 * DAY_MS),
     },
   });
   return { ...owner, subscriptionId: paid.subscriptionId! };
