@@ -41,19 +41,14 @@ export type TenantLockName = `${typeof USAGE_PREFIX}${string}` | (typeof NAMESPA
 export const tenantUsageLockName = (metric: string): TenantLockName => `${USAGE_PREFIX}${metric}`;
 export const TENANT_CREDITS_LOCK: TenantLockName = NAMESPACES.tenantCredits;
 
-/** Takes the tenant lock `name` (see TenantLockName). */
-export async function lockTenantByName(tx: Tx, tenantId: string, name: TenantLockName): Promise<void> {
-  await advisoryLock(tx, name, tenantId);
-}
-
 /** Serializes usage of `metric` in the tenant that a limit can refuse. Take before lockTenantCredits. */
 export async function lockTenantUsage(tx: Tx, tenantId: string, metric: string): Promise<void> {
-  await lockTenantByName(tx, tenantId, tenantUsageLockName(metric));
+  await advisoryLock(tx, tenantUsageLockName(metric), tenantId);
 }
 
 /** Serializes credit spending of one tenant. Take it after any usage lock, never before. */
 export async function lockTenantCredits(tx: Tx, tenantId: string): Promise<void> {
-  await lockTenantByName(tx, tenantId, TENANT_CREDITS_LOCK);
+  await advisoryLock(tx, TENANT_CREDITS_LOCK, tenantId);
 }
 
 /** Serialises everything that gives a user their first tenant. Taking it again in the same transaction is free. */

@@ -8,7 +8,7 @@ import { DatabaseBusyError } from "./pool-errors";
 // therefore queue for a lock here first, in memory and in order, and open their transaction when the
 // call ahead holds the lock: the database then sees at most one waiter per lock and process, right
 // behind the holder (so a queue of one tenant holds two connections, and no time is lost between calls).
-// The locks themselves are taken with lockTenantByName (locks.ts).
+// The locks themselves are taken with lockTenantUsage and lockTenantCredits (locks.ts).
 
 /** Per `${name}:${tenantId}`: settles when the last call queued for that lock in this process lets the next go. */
 const queueEnds = new Map<string, Promise<void>>();

@@ -1,5 +1,5 @@
 import type { Db, DbTx } from "@/server/db/client";
-import type { Tx } from "@/server/db/transaction";
+import { transactional, type Tx } from "@/server/db/transaction";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { notFound } from "@/server/domain/errors";
 import { invalidateEntitlements } from "@/server/domain/usage/entitlements";
@@ -115,7 +115,7 @@ export async function runProjectAnalysis(
   };
 }
 
-export async function renameProject(db: DbTx, input: { tenantId: string; actorUserId: string; id: string; name: string }) {
+export const renameProject = transactional(async (db, input: { tenantId: string; actorUserId: string; id: string; name: string }) => {
   const before = await getProjectOrThrow(db, input);
   // Deleted meanwhile: Prisma's P2025, NOT_FOUND through the tRPC error middleware's fallback.
   const project = await db.project.update({
@@ -132,10 +132,10 @@ export async function renameProject(db: DbTx, input: { tenantId: string; actorUs
     metadata: { from: before.name, to: project.name },
   });
   return project;
-}
+});
 
 /** Soft delete: the row stays (restorable, auditable) and disappears from every list. */
-export async function deleteProject(db: DbTx, input: { tenantId: string; actorUserId: string; id: string; now?: Date }) {
+export const deleteProject = transactional(async (db, input: { tenantId: string; actorUserId: string; id: string; now?: Date }) => {
   const { count } = await db.project.updateMany({
     where: { id: input.id, tenantId: input.tenantId, deletedAt: null },
     data: { deletedAt: input.now ?? new Date() },
@@ -150,4 +150,4 @@ export async function deleteProject(db: DbTx, input: { tenantId: string; actorUs
     targetId: input.id,
   });
   return { id: input.id };
-}
+});
