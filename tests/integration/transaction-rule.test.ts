@@ -10,7 +10,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { PrismaClient } from "@/generated/prisma/client";
 import { prisma } from "@/server/db/client";
-import { lockTenantCredits, lockTenantRow, lockTenantUsage, lockUserProvisioning } from "@/server/db/locks";
+import { lockTenantBilling, lockTenantCredits, lockTenantRow, lockTenantUsage, lockUserProvisioning } from "@/server/db/locks";
 import { inTransaction } from "@/server/db/transaction";
 import { lockSubscriptionRow } from "@/server/domain/billing/subscription-record";
 import { consumeCredits } from "@/server/domain/credits/ledger";
@@ -38,6 +38,8 @@ export function lockingFunctionsRefuseAPlainClient(tenantId: string) {
   void lockSubscriptionRow(prisma, tenantId, "update");
   // @ts-expect-error a plain client is not a transaction
   void lockUserProvisioning(prisma, "user");
+  // @ts-expect-error a plain client is not a transaction
+  void lockTenantBilling(prisma, tenantId);
   // @ts-expect-error a plain client is not a transaction
   void createTenantWithOwner(prisma, { name: "Never", ownerUserId: null, now: new Date() });
   // What compiles: the same calls inside inTransaction.

@@ -25,9 +25,8 @@ describe("one transaction rule", () => {
   });
 
   it("advisory locks are taken only through src/server/db/locks.ts", () => {
-    // migrate.ts takes Prisma's own session lock for `prisma migrate` compatibility. provider-calls.ts's
-    // lockTenantBilling still builds its key itself (its namespace is reserved in locks.ts).
-    const allowed = new Set(["src/server/db/locks.ts", "src/server/db/migrate.ts", "src/server/domain/billing/provider-calls.ts"]);
+    // migrate.ts takes Prisma's own session lock for `prisma migrate` compatibility.
+    const allowed = new Set(["src/server/db/locks.ts", "src/server/db/migrate.ts"]);
     const offenders = sourceFiles("src").filter((file) => !allowed.has(file) && /pg_advisory/.test(read(file)));
     expect(offenders).toEqual([]);
   });

@@ -22,7 +22,7 @@ const NAMESPACES = {
   platformAdminEmail: "platform-admin-create",
   /** A waiting webhook event's check against the processing of the event it waits for. */
   billingDependency: "billing-dependency",
-  /** One tenant's provider-facing billing actions: taken by lockTenantBilling (domain/billing/provider-calls.ts). */
+  /** The short transactions that reserve and record one tenant's payment provider calls. */
   tenantBilling: "tenant-billing",
 } as const;
 
@@ -74,6 +74,14 @@ export async function lockPlatformAdminEmail(tx: Tx, email: string): Promise<voi
 /** Orders a waiting billing event's check against the processing of the event it waits for (key "payment:<id>", ...). */
 export async function lockBillingDependency(tx: Tx, key: string): Promise<void> {
   await advisoryLock(tx, NAMESPACES.billingDependency, key);
+}
+
+/**
+ * Serializes the short transactions that reserve and record a tenant's provider calls
+ * (domain/billing/reserved-provider-call.ts); never held across a provider call.
+ */
+export async function lockTenantBilling(tx: Tx, tenantId: string): Promise<void> {
+  await advisoryLock(tx, NAMESPACES.tenantBilling, tenantId);
 }
 
 /** The tenant's row, until the transaction ends: seat changes, and the trial's end against a new subscription. */
