@@ -85,7 +85,8 @@ async function main(): Promise<number> {
     const { createCaller } = await import("@/server/api/root");
     const { createTRPCContext } = await import("@/server/api/trpc");
     const { checkEntitlement, entitlementCacheStats } = await import("@/server/domain/usage/entitlements");
-    const { consumeCredits } = await import("@/server/domain/usage/credits");
+    const { consumeCredits } = await import("@/server/domain/credits/ledger");
+    const { inTransaction } = await import("@/server/db/transaction");
     const { aggregateUsage } = await import("@/server/domain/usage/aggregate");
 
     // A signed-in owner of a Business workspace (the highest limits: the bench measures the path, not a block).
@@ -181,7 +182,7 @@ async function main(): Promise<number> {
     await prisma.tenantCreditLedger.create({ data: { tenantId, kind: "grant", amount: 10, reference: `bench-grant-${randomUUID()}` } });
     t = performance.now();
     const results = await Promise.allSettled(
-      Array.from({ length: 50 }, (_, i) => prisma.$transaction((tx) => consumeCredits(tx, { tenantId, amount: 1, reference: `bench-${i}`, now: new Date() }))),
+      Array.from({ length: 50 }, (_, i) => inTransaction(prisma, (tx) => consumeCredits(tx, { tenantId, amount: 1, reference: `bench-${i}`, now: new Date() }))),
     );
     const elapsed = performance.now() - t;
     const won = results.filter((r) => r.status === "fulfilled").length;

@@ -8,7 +8,7 @@ import { purgeSentOutboxDataJob } from "@/server/domain/notifications/purge";
 import { deliverSimulatorEventJob } from "@/server/providers/payments/simulator/deliver";
 import { purgeRateLimitBucketsJob } from "@/server/domain/rate-limit/rate-limit";
 import { aggregateUsageJob } from "@/server/domain/usage/aggregate";
-import { expireCreditsJob } from "@/server/domain/usage/credit-expiry";
+import { expireCreditsJob } from "@/server/domain/credits/expire-credits";
 import { closeUsagePeriodJob } from "@/server/domain/usage/overage";
 import { reportUsageJob } from "@/server/domain/usage/report-usage";
 

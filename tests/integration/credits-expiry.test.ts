@@ -8,9 +8,10 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import type { CreditLedgerKind } from "@/generated/prisma/client";
 import { prisma } from "@/server/db/client";
+import { inTransaction } from "@/server/db/transaction";
+import { expireCredits, expireCreditsJob, expireReference } from "@/server/domain/credits/expire-credits";
+import { consumeCredits } from "@/server/domain/credits/ledger";
 import type { JobDefinition } from "@/server/domain/jobs";
-import { expireCredits, expireCreditsJob, expireReference } from "@/server/domain/usage/credit-expiry";
-import { consumeCredits } from "@/server/domain/usage/credits";
 import { planTenant, runCronJob } from "../helpers/usage-jobs";
 import { HOUR_MS } from "@/lib/time";
 
@@ -77,7 +78,7 @@ describe("expireCredits", () => {
     const tenantId = await planTenant("pro");
     await lot(tenantId, "purchase", 1_000, T);
     let expiry: Promise<unknown> | undefined;
-    await prisma.$transaction(async (tx) => {
+    await inTransaction(prisma, async (tx) => {
       // Consumption a millisecond before the lot expires, still open when the expiry run starts.
       await consumeCredits(tx, { tenantId, amount: 100, reference: `call-${crypto.randomUUID()}`, now: at(-1) });
       expiry = expireCredits(prisma, { now: T });

@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PrismaClient } from "@/generated/prisma/client";
 import { prisma } from "@/server/db/client";
 import { isDatabaseBusy } from "@/server/db/pool-errors";
-import { lockCredits } from "@/server/domain/usage/credits";
+import { lockTenantCredits } from "@/server/db/locks";
+import { inTransaction, type Tx } from "@/server/db/transaction";
 import { usagePeriod } from "@/server/domain/usage/metrics";
 import { sameOrigin, trpcInput, trpcRequest } from "../helpers/api-requests";
 import { signUpAndSignIn, type SignedInUser } from "../helpers/auth";
@@ -108,9 +109,10 @@ describe("concurrent analyses of one tenant racing for its credits", () => {
     const released = new Promise<void>((r) => (release = r));
     let locked!: () => void;
     const lockHeld = new Promise<void>((r) => (locked = r));
-    const holder = elsewhere.$transaction(
+    const holder = inTransaction(
+      elsewhere,
       async (tx) => {
-        await lockCredits(tx, user.tenantId);
+        await lockTenantCredits(tx, user.tenantId);
         locked();
         await released;
       },
@@ -155,9 +157,10 @@ describe("what a busy or failed call tells the client", () => {
     let held!: () => void;
     const holding = new Promise<void>((r) => (held = r));
     const event = { tenantId, idempotencyKey: "held", metric: "api_calls", units: 1, actorType: "api" as const, occurredAt: new Date() };
-    const holder = prisma.$transaction(
+    const holder = inTransaction(
+      prisma,
       async (tx) => {
-        await lockCredits(tx, tenantId);
+        await lockTenantCredits(tx, tenantId);
         await tx.usageEvent.create({ data: event }); // uncommitted: an insert of the same key waits for it
         held();
         await released;
@@ -165,14 +168,12 @@ describe("what a busy or failed call tells the client", () => {
       { timeout: 60_000 },
     );
     await holding;
-    const waitTooLong = (query: (tx: Parameters<Parameters<typeof elsewhere.$transaction>[0]>[0]) => Promise<unknown>) =>
-      elsewhere
-        .$transaction(async (tx) => {
-          await tx.$executeRaw`SET LOCAL lock_timeout = 100`;
-          await query(tx);
-        })
-        .then(() => null, (e: unknown) => e);
-    const raw = await waitTooLong((tx) => lockCredits(tx, tenantId));
+    const waitTooLong = (query: (tx: Tx) => Promise<unknown>) =>
+      inTransaction(elsewhere, async (tx) => {
+        await tx.$executeRaw`SET LOCAL lock_timeout = 100`;
+        await query(tx);
+      }).then(() => null, (e: unknown) => e);
+    const raw = await waitTooLong((tx) => lockTenantCredits(tx, tenantId));
     const model = await waitTooLong((tx) => tx.usageEvent.createMany({ data: [event], skipDuplicates: true }));
     release();
     await holder;

@@ -1,5 +1,5 @@
 /**
- * Credits (src/server/domain/usage/credits.ts): balance and lots derived from the append-only ledger,
+ * Credits (src/server/domain/credits/ledger.ts): balance and lots derived from the append-only ledger,
  * consumption FIFO by earliest expiry (never-expiring last, then oldest), retries as no-ops, refusal
  * when the unexpired lots are short, and 50 concurrent consumers against a balance of 10.
  */
@@ -8,7 +8,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { CreditLedgerKind } from "@/generated/prisma/client";
 import { prisma } from "@/server/db/client";
 import { isDatabaseBusy } from "@/server/db/pool-errors";
-import { availableCredits, consumeCredits, creditBalance, creditLots } from "@/server/domain/usage/credits";
+import { inTransaction } from "@/server/db/transaction";
+import { availableCredits, consumeCredits, creditBalance, creditLots } from "@/server/domain/credits/ledger";
 import { signUpAndSignIn, type SignedInUser } from "../helpers/auth";
 import { DAY_MS } from "@/lib/time";
 
@@ -32,7 +33,7 @@ async function lot(tenantId: string, amount: number, opts: { expiresAt?: Date | 
 }
 
 const consume = (tenantId: string, amount: number, reference = `test-${randomUUID()}`) =>
-  prisma.$transaction((tx) => consumeCredits(tx, { tenantId, amount, reference, now }));
+  inTransaction(prisma, (tx) => consumeCredits(tx, { tenantId, amount, reference, now }));
 
 describe("credit lots and balance", () => {
   it("derive each lot's remaining from the entries drawing on it; expired lots have nothing to spend", async () => {

@@ -3,7 +3,7 @@ import { PrismaClient, type Prisma } from "@/generated/prisma/client";
 import { resolveDatabaseUrl } from "./database-url";
 
 export type Db = PrismaClient;
-/** A client or an interactive transaction: what domain functions take. */
+/** A client or an interactive transaction: what domain functions take. One that takes locks takes a Tx (transaction.ts). */
 export type DbTx = Prisma.TransactionClient;
 
 /**

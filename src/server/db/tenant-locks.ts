@@ -1,4 +1,4 @@
-import type { DbTx } from "./client";
+import type { TenantLockName } from "./locks";
 import { DatabaseBusyError } from "./pool-errors";
 
 // Per-tenant advisory locks serialize work that must not race inside one tenant (usage against a plan
@@ -8,11 +8,7 @@ import { DatabaseBusyError } from "./pool-errors";
 // therefore queue for a lock here first, in memory and in order, and open their transaction when the
 // call ahead holds the lock: the database then sees at most one waiter per lock and process, right
 // behind the holder (so a queue of one tenant holds two connections, and no time is lost between calls).
-
-/** Takes the tenant's advisory lock `name` until the transaction ends. Take several in one fixed order. */
-export async function lockTenant(tx: DbTx, tenantId: string, name: string): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${name}), hashtext(${tenantId}))`;
-}
+// The locks themselves are taken with lockTenantUsage and lockTenantCredits (locks.ts).
 
 /** Per `${name}:${tenantId}`: settles when the last call queued for that lock in this process lets the next go. */
 const queueEnds = new Map<string, Promise<void>>();
@@ -23,7 +19,7 @@ const queueEnds = new Map<string, Promise<void>>();
  * call it once the locks are held (or the call failed). Past `maxWaitMs` it leaves the queues and throws
  * DatabaseBusyError (a 503 with Retry-After).
  */
-export async function awaitLockTurn(tenantId: string, names: readonly string[], maxWaitMs: number): Promise<() => void> {
+export async function awaitLockTurn(tenantId: string, names: readonly TenantLockName[], maxWaitMs: number): Promise<() => void> {
   const deadline = Date.now() + maxWaitMs;
   const releases: (() => void)[] = [];
   const releaseAll = () => releases.forEach((release) => release());

@@ -1,5 +1,6 @@
 import type { Db } from "@/server/db/client";
-import { consumeCredits } from "@/server/domain/usage/credits";
+import { inTransaction } from "@/server/db/transaction";
+import { consumeCredits } from "@/server/domain/credits/ledger";
 import { fireUsageAlerts } from "@/server/domain/usage/alerts";
 import { metricLimit, usagePeriod, type UsageMetric } from "@/server/domain/usage/metrics";
 import type { DemoUsage } from "./personas";
@@ -43,7 +44,7 @@ export async function seedUsageHistory(db: Db, targets: readonly UsageHistoryTar
       ["api_calls", target.usage.apiCallsShare],
       ["ai_credits", target.usage.aiCreditsShare],
     ];
-    await db.$transaction(async (tx) => {
+    await inTransaction(db, async (tx) => {
       for (const [metric, share] of shares) {
         const limit = metricLimit(target.plan, metric) ?? 0;
         const total = Math.round(share * limit);

@@ -42,12 +42,12 @@ const jobsRouter = createTRPCRouter({
   retry: platformProcedure
     .input(jobIdInputSchema)
     .output(jobActionOutputSchema)
-    .mutation(({ ctx, input }) => ctx.db.$transaction((tx) => retryJob(tx, { id: input.id, actorUserId: ctx.user.id }))),
+    .mutation(({ ctx, input }) => retryJob(ctx.db, { id: input.id, actorUserId: ctx.user.id })),
 
   cancel: platformProcedure
     .input(jobIdInputSchema)
     .output(jobActionOutputSchema)
-    .mutation(({ ctx, input }) => ctx.db.$transaction((tx) => cancelJob(tx, { id: input.id, actorUserId: ctx.user.id }))),
+    .mutation(({ ctx, input }) => cancelJob(ctx.db, { id: input.id, actorUserId: ctx.user.id })),
 });
 
 // The billing webhook inbox (issue 5): failed events are visible and can be replayed.
@@ -65,7 +65,7 @@ const billingEventsRouter = createTRPCRouter({
   replay: platformProcedure
     .input(webhookEventIdInputSchema)
     .output(replayWebhookEventOutputSchema)
-    .mutation(({ ctx, input }) => ctx.db.$transaction((tx) => replayWebhookEvent(tx, { id: input.id, actorUserId: ctx.user.id }))),
+    .mutation(({ ctx, input }) => replayWebhookEvent(ctx.db, { id: input.id, actorUserId: ctx.user.id })),
 });
 
 export const adminRouter = createTRPCRouter({

@@ -22,13 +22,11 @@ export const iamRolesRouter = createTRPCRouter({
   create: tenantProcedure("role:manage")
     .input(z.object({ name: roleNameSchema, description: roleDescriptionSchema.optional(), permissions: rolePermissionsSchema }))
     .mutation(({ ctx, input }) =>
-      ctx.db.$transaction((tx) =>
-        createRole(tx, {
-          tenantId: ctx.tenant.id,
-          actor: tenantActor(ctx),
-          ...input,
-        }),
-      ),
+      createRole(ctx.db, {
+        tenantId: ctx.tenant.id,
+        actor: tenantActor(ctx),
+        ...input,
+      }),
     ),
 
   update: tenantProcedure("role:manage")
@@ -41,25 +39,21 @@ export const iamRolesRouter = createTRPCRouter({
       }),
     )
     .mutation(({ ctx, input }) =>
-      ctx.db.$transaction((tx) =>
-        updateRole(tx, {
-          tenantId: ctx.tenant.id,
-          actor: tenantActor(ctx),
-          ...input,
-        }),
-      ),
+      updateRole(ctx.db, {
+        tenantId: ctx.tenant.id,
+        actor: tenantActor(ctx),
+        ...input,
+      }),
     ),
 
   /** Refused while members hold the role or pending invitations offer it. */
   delete: tenantProcedure("role:manage")
     .input(z.object({ roleId: roleIdSchema }))
     .mutation(({ ctx, input }) =>
-      ctx.db.$transaction((tx) =>
-        deleteRole(tx, {
-          tenantId: ctx.tenant.id,
-          actor: tenantActor(ctx),
-          roleId: input.roleId,
-        }),
-      ),
+      deleteRole(ctx.db, {
+        tenantId: ctx.tenant.id,
+        actor: tenantActor(ctx),
+        roleId: input.roleId,
+      }),
     ),
 });

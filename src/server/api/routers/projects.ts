@@ -43,14 +43,12 @@ export const projectsRouter = createTRPCRouter({
   rename: tenantProcedure("project:update")
     .input(byId.extend({ name: projectNameSchema }))
     .mutation(({ ctx, input }) =>
-      ctx.db.$transaction((tx) =>
-        renameProject(tx, { tenantId: ctx.tenant.id, actorUserId: ctx.user.id, id: input.id, name: input.name }),
-      ),
+      renameProject(ctx.db, { tenantId: ctx.tenant.id, actorUserId: ctx.user.id, id: input.id, name: input.name }),
     ),
 
   delete: tenantProcedure("project:delete")
     .input(byId)
     .mutation(({ ctx, input }) =>
-      ctx.db.$transaction((tx) => deleteProject(tx, { tenantId: ctx.tenant.id, actorUserId: ctx.user.id, id: input.id })),
+      deleteProject(ctx.db, { tenantId: ctx.tenant.id, actorUserId: ctx.user.id, id: input.id }),
     ),
 });

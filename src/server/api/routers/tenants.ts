@@ -45,32 +45,30 @@ export const tenantsRouter = createTRPCRouter({
   create: memberProcedure
     .input(z.object({ name: workspaceNameSchema }))
     .mutation(({ ctx, input }) =>
-      ctx.db.$transaction((tx) => createWorkspace(tx, { userId: ctx.user.id, sessionId: ctx.session.session.id, name: input.name })),
+      createWorkspace(ctx.db, { userId: ctx.user.id, sessionId: ctx.session.session.id, name: input.name }),
     ),
 
   rename: tenantProcedure("tenant:update")
     .input(z.object({ name: workspaceNameSchema }))
     .mutation(({ ctx, input }) =>
-      ctx.db.$transaction((tx) => renameWorkspace(tx, { tenantId: ctx.tenant.id, actorUserId: ctx.user.id, name: input.name })),
+      renameWorkspace(ctx.db, { tenantId: ctx.tenant.id, actorUserId: ctx.user.id, name: input.name }),
     ),
 
   /** Any member may leave any of their workspaces (no permission needed), except its last owner. */
   leave: memberProcedure
     .input(byTenantId)
-    .mutation(({ ctx, input }) => ctx.db.$transaction((tx) => leaveWorkspace(tx, { tenantId: input.tenantId, userId: ctx.user.id }))),
+    .mutation(({ ctx, input }) => leaveWorkspace(ctx.db, { tenantId: input.tenantId, userId: ctx.user.id })),
 
   /** Soft-deletes the active workspace; `confirmation` must be its name. */
   delete: tenantProcedure("tenant:delete")
     .input(z.object({ confirmation: deleteConfirmationSchema }))
     .mutation(({ ctx, input }) =>
-      ctx.db.$transaction((tx) =>
-        deleteWorkspace(tx, {
-          tenantId: ctx.tenant.id,
-          actorUserId: ctx.user.id,
-          actorRole: ctx.membership.role,
-          confirmation: input.confirmation,
-        }),
-      ),
+      deleteWorkspace(ctx.db, {
+        tenantId: ctx.tenant.id,
+        actorUserId: ctx.user.id,
+        actorRole: ctx.membership.role,
+        confirmation: input.confirmation,
+      }),
     ),
 
   /** The caller's soft-deleted workspaces they own and can still restore (deleted ones are outside tenantProcedure). */
@@ -79,7 +77,7 @@ export const tenantsRouter = createTRPCRouter({
   restore: memberProcedure
     .input(byTenantId)
     .mutation(({ ctx, input }) =>
-      ctx.db.$transaction((tx) => restoreWorkspace(tx, { tenantId: input.tenantId, actorUserId: ctx.user.id })),
+      restoreWorkspace(ctx.db, { tenantId: input.tenantId, actorUserId: ctx.user.id }),
     ),
 
   members: membersRouter,

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { env } from "@/env";
 import type { BillingTenantSubscription } from "@/generated/prisma/client";
 import type { Db, DbTx } from "@/server/db/client";
-import { inTransaction } from "@/server/db/transaction";
+import { inTransaction, type Tx } from "@/server/db/transaction";
 import { defineJob, enqueue, PermanentJobError } from "@/server/domain/jobs";
 import type { EventData } from "@/server/domain/notifications/events";
 import { DEFAULT_PLAN, findByProductId, isPlanId, plans } from "@/server/domain/plans/plans";
@@ -44,7 +44,7 @@ export type ApplyBillingEventResult =
   | { status: "ignored"; note: string };
 
 /** One of our timers (grace end, period end, a subscription trial's end) reaches the tenant's record. */
-export async function applyBillingEvent(tx: DbTx, tenantId: string, event: BillingEvent, opts: ApplyBillingEventOptions): Promise<ApplyBillingEventResult> {
+export async function applyBillingEvent(tx: Tx, tenantId: string, event: BillingEvent, opts: ApplyBillingEventOptions): Promise<ApplyBillingEventResult> {
   const row = await lockSubscriptionRow(tx, tenantId, "update");
   if (!row) return { status: "ignored", note: `${event.kind}: tenant ${tenantId} has no subscription` };
   const outcome = billingStateAfter(recordOf(row), event, opts.now, { graceDays: opts.graceDays ?? env.BILLING_GRACE_DAYS });
@@ -71,7 +71,7 @@ export interface SubscriptionEventInput extends BillingEvent {
  * instead of being dropped, so the final state and plan do not depend on arrival order. The effects are
  * those of moving the stored record to the folded one.
  */
-export async function applySubscriptionEvent(tx: DbTx, tenantId: string, event: SubscriptionEventInput, opts: ApplyBillingEventOptions): Promise<ApplyBillingEventResult> {
+export async function applySubscriptionEvent(tx: Tx, tenantId: string, event: SubscriptionEventInput, opts: ApplyBillingEventOptions): Promise<ApplyBillingEventResult> {
   const subscriptionId = event.providerSubscriptionId;
   // Created on first sight (ON CONFLICT DO NOTHING), then locked: events for one tenant serialize here.
   await tx.billingTenantSubscription.createMany({

@@ -1,6 +1,6 @@
 import { Prisma, type BillingState, type CreditLedgerKind } from "@/generated/prisma/client";
 import type { Db } from "@/server/db/client";
-import { creditBalance, creditLots } from "@/server/domain/usage/credits";
+import { creditBalance, creditLots } from "@/server/domain/credits/ledger";
 import {
   BILLING_INTERVALS,
   creditPackProductId,

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import type { Db, DbTx } from "@/server/db/client";
-import { inTransaction } from "@/server/db/transaction";
+import { lockBillingDependency } from "@/server/db/locks";
+import { inTransaction, type Tx } from "@/server/db/transaction";
 import { Prisma, type BillingPaymentEvent, type PaymentEventStatus } from "@/generated/prisma/client";
+import { findCreditPurchase, grantPurchasedCredits, reverseCreditsForRefund } from "@/server/domain/credits/purchases";
 import { defineJob, enqueue, PermanentJobError } from "@/server/domain/jobs";
 import { creditPackExpiresAt, creditPacks, findByProductId } from "@/server/domain/plans/plans";
 import { PAYMENT_EVENT_KINDS, type PaymentEventKind } from "@/server/providers/payments";
@@ -87,9 +89,9 @@ interface HandlerInput {
   tenantId: string;
   opts: ProcessWebhookOptions;
 }
-type Handler = (tx: DbTx, input: HandlerInput) => Promise<Applied>;
+type Handler = (tx: Tx, input: HandlerInput) => Promise<Applied>;
 
-async function applySubscriptionWebhook(tx: DbTx, { event, tenantId, opts }: HandlerInput): Promise<Applied> {
+async function applySubscriptionWebhook(tx: Tx, { event, tenantId, opts }: HandlerInput): Promise<Applied> {
   const kind = MACHINE_KIND[event.kind as SubscriptionEventKind];
   if (!event.providerSubscriptionId) throw new PermanentJobError(`${event.type} names no subscription`);
   const charge =
@@ -111,7 +113,7 @@ async function applySubscriptionWebhook(tx: DbTx, { event, tenantId, opts }: Han
   return { status: "processed", note: result.note };
 }
 
-async function applyCreditPackPayment(tx: DbTx, { event, tenantId }: HandlerInput): Promise<Applied> {
+async function applyCreditPackPayment(tx: Tx, { event, tenantId }: HandlerInput): Promise<Applied> {
   const { productId, providerPaymentId: paymentId } = event;
   const product = productId ? findByProductId(productId) : null;
   if (!paymentId || !productId || product?.kind !== "credit-pack") {
@@ -132,32 +134,23 @@ async function applyCreditPackPayment(tx: DbTx, { event, tenantId }: HandlerInpu
     skipDuplicates: true,
   });
   const credits = creditPacks[product.packId].credits * Math.max(1, event.quantity ?? 1);
-  // Dated when the customer paid (the provider's time), not when a retry got to it: the ledger's history
-  // and the expiry then agree.
-  const paidAt = event.occurredAt;
-  const { count } = await tx.tenantCreditLedger.createMany({
-    data: [
-      {
-        tenantId,
-        kind: "purchase",
-        amount: credits,
-        expiresAt: creditPackExpiresAt(product.packId, paidAt),
-        reference: paymentId,
-        createdAt: paidAt,
-      },
-    ],
-    skipDuplicates: true,
+  const granted = await grantPurchasedCredits(tx, {
+    tenantId,
+    paymentId,
+    credits,
+    expiresAt: creditPackExpiresAt(product.packId, event.occurredAt),
+    paidAt: event.occurredAt,
   });
-  return { status: "processed", note: count ? `credited ${credits} (${product.packId})` : "already credited" };
+  return { status: "processed", note: granted ? `credited ${credits} (${product.packId})` : "already credited" };
 }
 
-async function applyRefund(tx: DbTx, { event }: HandlerInput): Promise<Applied> {
+async function applyRefund(tx: Tx, { event }: HandlerInput): Promise<Applied> {
   const { providerRefundId: refundId, providerPaymentId: paymentId, amountMinor: amount } = event;
   if (!refundId || !paymentId) throw new PermanentJobError(`${event.type} names no refund or no payment`);
   // Ordered against the payment's processing (wakeDependents takes the same lock after crediting):
   // either its credits are visible below, or it commits after we park and wakes us.
-  await lockDependency(tx, `payment:${paymentId}`);
-  const purchase = await tx.tenantCreditLedger.findUnique({ where: { kind_reference: { kind: "purchase", reference: paymentId } } });
+  await lockBillingDependency(tx, `payment:${paymentId}`);
+  const purchase = await findCreditPurchase(tx, paymentId);
   if (!purchase) {
     // No credits for this payment (yet): a refund of a subscription payment or of a one-time payment that
     // bought no credits has nothing to reverse; otherwise the payment has not been processed yet (order is
@@ -173,15 +166,11 @@ async function applyRefund(tx: DbTx, { event }: HandlerInput): Promise<Applied> 
   const payment = await tx.billingOneTimePayment.findUnique({ where: { providerPaymentId: paymentId } });
   // Partial refund: the proportional share of the credits; full (or unknown amount): all of them.
   const share = payment && payment.amountMinor > 0 && amount !== null ? Math.min(1, amount / payment.amountMinor) : 1;
-  const credits = Math.round(purchase.amount * share);
-  const { count } = await tx.tenantCreditLedger.createMany({
-    data: [{ tenantId: purchase.tenantId, kind: "refund", amount: -credits, reference: refundId, lotId: purchase.id, createdAt: event.occurredAt }],
-    skipDuplicates: true,
-  });
+  const { credits, recorded } = await reverseCreditsForRefund(tx, { purchase, share, refundId, refundedAt: event.occurredAt });
   if (payment) {
     await tx.billingOneTimePayment.update({ where: { id: payment.id }, data: { status: share >= 1 ? "refunded" : "partially_refunded" } });
   }
-  return { status: "processed", note: count ? `refunded ${credits} credits` : "refund already recorded" };
+  return { status: "processed", note: recorded ? `refunded ${credits} credits` : "refund already recorded" };
 }
 
 /** Kinds billing does nothing with: the event is marked ignored, without a transaction. */
@@ -219,11 +208,6 @@ function isPaymentEventKind(kind: string): kind is PaymentEventKind {
   return (PAYMENT_EVENT_KINDS as readonly string[]).includes(kind);
 }
 
-/** Orders a waiting event's check against the processing of the event it waits for (one key: "payment:<id>"). */
-async function lockDependency(tx: DbTx, key: string): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('billing-dependency'), hashtext(${key}))`;
-}
-
 /** What an event can be waited on as: its payment, subscription and customer, once its tenant is known. */
 function dependencyKeys(event: InboxEvent): string[] {
   const keys = [
@@ -235,8 +219,8 @@ function dependencyKeys(event: InboxEvent): string[] {
 }
 
 /** Puts the events waiting for any of `keys` back in the queue: the event they waited for is processed. */
-async function wakeDependents(tx: DbTx, keys: string[]): Promise<void> {
-  for (const key of keys) await lockDependency(tx, key);
+async function wakeDependents(tx: Tx, keys: string[]): Promise<void> {
+  for (const key of keys) await lockBillingDependency(tx, key);
   const woken = await tx.billingPaymentEvent.updateManyAndReturn({
     where: { status: "waiting", waitingFor: { hasSome: keys } },
     data: { status: "received", waitingFor: [], waitUntil: null },

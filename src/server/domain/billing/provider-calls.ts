@@ -1,6 +1,5 @@
 import { env } from "@/env";
 import { localePath, type Locale } from "@/i18n/routing";
-import type { DbTx } from "@/server/db/client";
 import { AppError } from "@/server/domain/errors";
 import { PaymentProviderError } from "@/server/providers/payments/types";
 
@@ -19,15 +18,6 @@ export async function callPaymentProvider<T>(call: () => Promise<T>): Promise<T>
       ? new AppError("PAYMENT_PROVIDER_UNAVAILABLE", PROVIDER_UNAVAILABLE_MESSAGE, { key: "billing.providerUnavailable" })
       : new AppError("PAYMENT_PROVIDER_ERROR", error.message, { key: "billing.providerError" });
   }
-}
-
-/**
- * Serializes the short transactions that reserve and record a tenant's provider calls
- * (reserved-provider-call.ts). Transaction-scoped: released at commit or rollback; never held across a
- * provider call.
- */
-export async function lockTenantBilling(tx: DbTx, tenantId: string): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('tenant-billing'), hashtext(${tenantId}))`;
 }
 
 /** A catalogue product id (plans.ts), or an error telling the operator which env variable to set. */

@@ -1,9 +1,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Prisma } from "@/generated/prisma/client";
 import type { Db, DbTx } from "@/server/db/client";
+import { lockTenantBilling } from "@/server/db/locks";
+import { inTransaction } from "@/server/db/transaction";
 import { AppError } from "@/server/domain/errors";
 import type { PaymentProvider } from "@/server/providers/payments/types";
-import { callPaymentProvider, lockTenantBilling } from "./provider-calls";
+import { callPaymentProvider } from "./provider-calls";
 
 // A billing action that calls the payment provider never keeps a transaction (or its locks, or a pooled
 // connection) open across the call: a provider that answers slowly would hold them for up to the
@@ -83,7 +85,7 @@ function reserve<Request extends object, Response, Result>(
   db: Db,
   spec: ReservedProviderCall<Request, Response, Result>,
 ): Promise<Reserved<Request, Result>> {
-  return db.$transaction(async (tx): Promise<Reserved<Request, Result>> => {
+  return inTransaction(db, async (tx): Promise<Reserved<Request, Result>> => {
     await lockTenantBilling(tx, spec.tenantId);
     const plan = await spec.plan(tx);
     if ("done" in plan) return plan;
@@ -131,7 +133,7 @@ async function callAndRecord<Request extends object, Response, Result>(
     throw error;
   }
   try {
-    return await db.$transaction(async (tx) => {
+    return await inTransaction(db, async (tx) => {
       await lockTenantBilling(tx, spec.tenantId);
       const result = await spec.record(tx, { key: claim.key, request: claim.request, response });
       await tx.billingProviderCall.deleteMany({ where: { id: claim.key } });

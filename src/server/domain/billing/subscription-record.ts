@@ -1,4 +1,4 @@
-import type { DbTx } from "@/server/db/client";
+import type { Tx } from "@/server/db/transaction";
 import type { BillingTenantSubscription } from "@/generated/prisma/client";
 import { BILLING_STATES, type BillingMachineState, type BillingRecord } from "./state-machine";
 
@@ -23,7 +23,7 @@ export function recordOf(row: BillingTenantSubscription): BillingRecord {
  * The tenant's subscription row, locked until the transaction ends (null: the tenant never subscribed).
  * "update" for writers; "share" for readers that must not act on a state a writer is changing.
  */
-export async function lockSubscriptionRow(tx: DbTx, tenantId: string, mode: "update" | "share"): Promise<BillingTenantSubscription | null> {
+export async function lockSubscriptionRow(tx: Tx, tenantId: string, mode: "update" | "share"): Promise<BillingTenantSubscription | null> {
   const [locked] =
     mode === "update"
       ? await tx.$queryRaw<{ id: string }[]>`SELECT id FROM billing_tenant_subscriptions WHERE tenant_id = ${tenantId} FOR UPDATE`

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Db, DbTx } from "@/server/db/client";
-import { inTransaction } from "@/server/db/transaction";
+import { lockTenantRow } from "@/server/db/locks";
+import { inTransaction, type Tx } from "@/server/db/transaction";
 import { defineJob } from "@/server/domain/jobs";
 import { DEFAULT_PLAN } from "@/server/domain/plans/plans";
 import { applyTimeEvent } from "./apply-billing-event";
@@ -79,10 +80,10 @@ async function notifyTrialsEnding(db: Db | DbTx, now: Date): Promise<number> {
 }
 
 /** (b) One tenant's trial is over: the free plan, badge active, trialEndsAt kept as history. */
-async function endTenantTrial(tx: DbTx, tenantId: string, now: Date): Promise<boolean> {
+async function endTenantTrial(tx: Tx, tenantId: string, now: Date): Promise<boolean> {
   // The tenant row lock orders this against a webhook applying a new subscription (it updates this row
   // too): either that subscription is visible below, or it commits after us and sets its own state.
-  await tx.$queryRaw`SELECT id FROM tenants WHERE id = ${tenantId} FOR UPDATE`;
+  await lockTenantRow(tx, tenantId);
   const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { name: true, billingState: true, trialEndsAt: true } });
   if (tenant.billingState !== "trial" || !tenant.trialEndsAt || tenant.trialEndsAt.getTime() > now.getTime()) return false;
   if (await findLiveSubscription(tx, tenantId, now)) return false;

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { PaymentEventStatus, Prisma } from "@/generated/prisma/client";
 import type { DbTx } from "@/server/db/client";
+import { transactional } from "@/server/db/transaction";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { AppError, notFound } from "@/server/domain/errors";
 import { enqueue } from "@/server/domain/jobs";
@@ -128,7 +129,7 @@ async function refuse(db: DbTx, id: string): Promise<never> {
   });
 }
 
-export async function replayWebhookEvent(db: DbTx, input: { id: string; actorUserId: string }) {
+export const replayWebhookEvent = transactional(async (db, input: { id: string; actorUserId: string }) => {
   const current = await db.billingPaymentEvent.findUnique({ where: { id: input.id }, select: { status: true, type: true } });
   if (!current) throw notFound("webhookEvent");
   if (!canReplay(current.status)) return refuse(db, input.id);
@@ -149,4 +150,4 @@ export async function replayWebhookEvent(db: DbTx, input: { id: string; actorUse
     metadata: { type: current.type, fromStatus: current.status, replay: n },
   });
   return { id: input.id, status: "received" as const, jobId: job.id, idempotencyKey };
-}
+});

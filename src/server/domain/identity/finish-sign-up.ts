@@ -1,10 +1,11 @@
 import type { Locale } from "@/i18n/routing";
 import type { Db, DbTx } from "@/server/db/client";
+import { lockUserProvisioning } from "@/server/db/locks";
 import { inTransaction } from "@/server/db/transaction";
 import { notify } from "@/server/domain/notifications/notify";
 import { recordSignUpConsents, type SignUpConsents } from "@/server/domain/privacy/consents";
 import { hasPendingInvitation } from "@/server/domain/tenancy/invitations/accept-invitation";
-import { defaultTenantName, lockUserProvisioning } from "@/server/domain/tenancy/provision-tenant";
+import { defaultTenantName } from "@/server/domain/tenancy/provision-tenant";
 import { provisionTenantForNewUser } from "@/server/domain/tenancy/single-tenant";
 
 export interface FinishSignUpInput {

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { JobStatus, Prisma } from "@/generated/prisma/client";
 import type { DbTx } from "@/server/db/client";
+import { transactional } from "@/server/db/transaction";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { AppError, notFound } from "@/server/domain/errors";
 import { entityIdSchema } from "@/server/domain/validation";
@@ -203,7 +204,7 @@ async function refuse(db: DbTx, id: string, verb: "retried" | "canceled", allowe
  * (the error stays visible until the next run replaces it); max_attempts grows to attempts + 1 when
  * it was used up, so the runner grants the retried job at least one more run.
  */
-export async function retryJob(db: DbTx, input: JobActionInput) {
+export const retryJob = transactional(async (db, input: JobActionInput) => {
   const now = input.now ?? new Date();
   const current = await db.job.findUnique({ where: { id: input.id }, select: { status: true, attempts: true, maxAttempts: true, name: true } });
   if (!current) throw notFound("job");
@@ -230,10 +231,10 @@ export async function retryJob(db: DbTx, input: JobActionInput) {
     metadata: { name: current.name, fromStatus: current.status, attempts: current.attempts },
   });
   return { id: input.id, status: "queued" as const };
-}
+});
 
 /** A queued or retrying job will not run. A running job cannot be stopped from here: CONFLICT. */
-export async function cancelJob(db: DbTx, input: JobActionInput) {
+export const cancelJob = transactional(async (db, input: JobActionInput) => {
   const now = input.now ?? new Date();
   const current = await db.job.findUnique({ where: { id: input.id }, select: { status: true, name: true, attempts: true } });
   if (!current) throw notFound("job");
@@ -251,4 +252,4 @@ export async function cancelJob(db: DbTx, input: JobActionInput) {
     metadata: { name: current.name, fromStatus: current.status, attempts: current.attempts },
   });
   return { id: input.id, status: "canceled" as const };
-}
+});

@@ -2,7 +2,9 @@ import { randomBytes } from "node:crypto";
 import { generateRandomString, hashPassword } from "better-auth/crypto";
 import { defaultLocale, localePath } from "@/i18n/routing";
 import type { Auth } from "@/server/auth";
-import type { Db, DbTx } from "@/server/db/client";
+import type { Db } from "@/server/db/client";
+import { lockPlatformAdminEmail } from "@/server/db/locks";
+import { inTransaction } from "@/server/db/transaction";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { AppError } from "@/server/domain/errors";
 import { assertStaffEmailAllowed, type StaffEmailPolicy } from "./staff-email-policy";
@@ -54,9 +56,8 @@ export async function createPlatformAdmin(db: Db, auth: Auth, input: CreatePlatf
   const passwordHash = exists ? null : await hashPassword(randomBytes(32).toString("base64url"));
 
   // A unique violation (the address signed up meanwhile) is CONFLICT through the tRPC error middleware.
-  const outcome: Omit<CreatePlatformAdminResult, "passwordSetupEmail"> = await db.$transaction(async (tx: DbTx) => {
-    // Two calls for the same address (a retried request, the CLI and the API) take turns.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('platform-admin-create'), hashtext(${email}))`;
+  const outcome: Omit<CreatePlatformAdminResult, "passwordSetupEmail"> = await inTransaction(db, async (tx) => {
+    await lockPlatformAdminEmail(tx, email);
     const found = await tx.user.findUnique({ where: { email }, select: { id: true, _count: { select: { memberships: true } } } });
     if (found && found._count.memberships > 0) {
       throw new AppError(

@@ -1,4 +1,5 @@
 import type { Db, DbTx } from "@/server/db/client";
+import { transactional, type Tx } from "@/server/db/transaction";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { notFound } from "@/server/domain/errors";
 import { invalidateEntitlements } from "@/server/domain/usage/entitlements";
@@ -44,11 +45,11 @@ export interface CreateProjectInput {
  * recorded after the insert, and a refusal (LIMIT_REACHED, with the upgrade path) rolls the insert back,
  * so concurrent creates can never pass the limit together. A soft limit returns `usageWarning`.
  */
-export async function createProject(db: Db | DbTx, input: CreateProjectInput) {
+export async function createProject(db: Db | Tx, input: CreateProjectInput) {
   return withUsageLocks(db, { tenantId: input.tenantId, metrics: ["projects"] }, (tx) => createLockedProject(tx, input));
 }
 
-async function createLockedProject(db: DbTx, input: CreateProjectInput) {
+async function createLockedProject(db: Tx, input: CreateProjectInput) {
   const project = await db.project.create({
     data: { tenantId: input.tenantId, name: input.name, createdById: input.actor.userId },
     select: projectSelect,
@@ -88,7 +89,7 @@ export const ANALYSIS_AI_CREDITS = 2;
  * neither: both in one transaction.
  */
 export async function runProjectAnalysis(
-  db: Db | DbTx,
+  db: Db | Tx,
   input: { tenantId: string; actor: UsageActor; id: string; requestId: string; now: Date },
 ) {
   await getProjectOrThrow(db, { tenantId: input.tenantId, id: input.id });
@@ -114,7 +115,7 @@ export async function runProjectAnalysis(
   };
 }
 
-export async function renameProject(db: DbTx, input: { tenantId: string; actorUserId: string; id: string; name: string }) {
+export const renameProject = transactional(async (db, input: { tenantId: string; actorUserId: string; id: string; name: string }) => {
   const before = await getProjectOrThrow(db, input);
   // Deleted meanwhile: Prisma's P2025, NOT_FOUND through the tRPC error middleware's fallback.
   const project = await db.project.update({
@@ -131,10 +132,10 @@ export async function renameProject(db: DbTx, input: { tenantId: string; actorUs
     metadata: { from: before.name, to: project.name },
   });
   return project;
-}
+});
 
 /** Soft delete: the row stays (restorable, auditable) and disappears from every list. */
-export async function deleteProject(db: DbTx, input: { tenantId: string; actorUserId: string; id: string; now?: Date }) {
+export const deleteProject = transactional(async (db, input: { tenantId: string; actorUserId: string; id: string; now?: Date }) => {
   const { count } = await db.project.updateMany({
     where: { id: input.id, tenantId: input.tenantId, deletedAt: null },
     data: { deletedAt: input.now ?? new Date() },
@@ -149,4 +150,4 @@ export async function deleteProject(db: DbTx, input: { tenantId: string; actorUs
     targetId: input.id,
   });
   return { id: input.id };
-}
+});

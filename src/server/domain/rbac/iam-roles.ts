@@ -11,6 +11,7 @@
  */
 import { Prisma } from "@/generated/prisma/client";
 import type { DbTx } from "@/server/db/client";
+import { transactional } from "@/server/db/transaction";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { AppError, notFound } from "@/server/domain/errors";
 import { lockTenantSeats } from "@/server/domain/tenancy/seat-limits";
@@ -171,7 +172,7 @@ export interface CreateRoleInput {
   permissions: readonly string[];
 }
 
-export async function createRole(db: DbTx, input: CreateRoleInput) {
+export const createRole = transactional(async (db, input: CreateRoleInput) => {
   const permissions = normalizeRolePermissions(input.permissions);
   assertWithinActor(input.actor, permissions, "create a role");
   await lockTenantSeats(db, input.tenantId); // serialises key generation with other role changes
@@ -194,7 +195,7 @@ export async function createRole(db: DbTx, input: CreateRoleInput) {
     metadata: { key, name: role.name, permissions },
   });
   return role;
-}
+});
 
 async function getRoleOrThrow(db: DbTx, input: { tenantId: string; roleId: string }) {
   const role = await db.iamRole.findFirst({ where: { id: input.roleId, tenantId: input.tenantId }, select: customRoleSelect });
@@ -212,7 +213,7 @@ export interface UpdateRoleInput {
 }
 
 /** Name, description and permissions change; the key (what memberships store) stays. */
-export async function updateRole(db: DbTx, input: UpdateRoleInput) {
+export const updateRole = transactional(async (db, input: UpdateRoleInput) => {
   const permissions = input.permissions === undefined ? undefined : normalizeRolePermissions(input.permissions);
   await lockTenantSeats(db, input.tenantId);
   const before = await getRoleOrThrow(db, input);
@@ -242,12 +243,12 @@ export async function updateRole(db: DbTx, input: UpdateRoleInput) {
     },
   });
   return role;
-}
+});
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** Refused (CONFLICT) while members hold the role or pending invitations offer it. */
-export async function deleteRole(db: DbTx, input: { tenantId: string; actor: TenantActor; roleId: string; now?: Date }) {
+export const deleteRole = transactional(async (db, input: { tenantId: string; actor: TenantActor; roleId: string; now?: Date }) => {
   await lockTenantSeats(db, input.tenantId); // no one can be given the role while we count
   const role = await getRoleOrThrow(db, input);
   assertWithinActor(input.actor, role.permissions.filter(isPermission), "delete a role");
@@ -279,7 +280,7 @@ export async function deleteRole(db: DbTx, input: { tenantId: string; actor: Ten
     metadata: { key: role.key, name: role.name },
   });
   return { id: role.id };
-}
+});
 
 /** Whether `role` can be given in this tenant: a built-in role or one of its custom role keys. */
 export async function roleExists(db: DbTx, input: { tenantId: string; role: string }): Promise<boolean> {

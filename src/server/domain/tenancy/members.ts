@@ -12,6 +12,7 @@
  */
 import { z } from "zod";
 import type { DbTx } from "@/server/db/client";
+import { transactional } from "@/server/db/transaction";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { AppError, notFound } from "@/server/domain/errors";
 import { assertWithinActor, roleExists, type TenantActor } from "@/server/domain/rbac/iam-roles";
@@ -71,7 +72,7 @@ export interface ChangeMemberRoleInput {
   memberType?: MemberType;
 }
 
-export async function changeMemberRole(db: DbTx, input: ChangeMemberRoleInput) {
+export const changeMemberRole = transactional(async (db, input: ChangeMemberRoleInput) => {
   await lockTenantSeats(db, input.tenantId); // owner counts and seat counts stay true until commit
   const target = await getMemberOrThrow(db, input);
   const memberType = input.memberType ?? target.memberType;
@@ -122,9 +123,9 @@ export async function changeMemberRole(db: DbTx, input: ChangeMemberRoleInput) {
     },
   });
   return updated;
-}
+});
 
-export async function removeMember(db: DbTx, input: { tenantId: string; actor: TenantActor; memberId: string }) {
+export const removeMember = transactional(async (db, input: { tenantId: string; actor: TenantActor; memberId: string }) => {
   await lockTenantSeats(db, input.tenantId);
   const target = await getMemberOrThrow(db, input);
   if (target.userId === input.actor.userId) {
@@ -147,4 +148,4 @@ export async function removeMember(db: DbTx, input: { tenantId: string; actor: T
     metadata: { userId: target.userId, role: target.role, memberType: target.memberType },
   });
   return { id: target.id };
-}
+});

@@ -1,4 +1,6 @@
 import type { DbTx } from "@/server/db/client";
+import { lockTenantRow } from "@/server/db/locks";
+import type { Tx } from "@/server/db/transaction";
 import { AppError } from "@/server/domain/errors";
 import { DEFAULT_PLAN, isPlanId, plans } from "@/server/domain/plans/plans";
 
@@ -22,7 +24,7 @@ export async function assertSeatAvailable(db: DbTx, input: { tenantId: string; m
   }
 }
 
-/** Serialises seat-changing transactions of one tenant (row lock on the tenant). */
-export async function lockTenantSeats(db: DbTx, tenantId: string) {
-  await db.$queryRaw`SELECT id FROM tenants WHERE id = ${tenantId} FOR UPDATE`;
+/** Serialises seat-changing transactions of one tenant (the tenant's row lock). */
+export async function lockTenantSeats(tx: Tx, tenantId: string) {
+  await lockTenantRow(tx, tenantId);
 }

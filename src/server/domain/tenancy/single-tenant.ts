@@ -6,13 +6,13 @@
  */
 import { env } from "@/env";
 import type { Db, DbTx } from "@/server/db/client";
-import { inTransaction } from "@/server/db/transaction";
+import { lockSingleTenantInstall, lockUserProvisioning } from "@/server/db/locks";
+import { inTransaction, type Tx } from "@/server/db/transaction";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { AppError } from "@/server/domain/errors";
-import { DAY_MS } from "@/lib/time";
-import { DEFAULT_PLAN, plans } from "./defaults";
+import { createTenantWithOwner } from "./create-tenant-with-owner";
 import { hasPendingInvitation } from "./invitations/accept-invitation";
-import { lockUserProvisioning, provisionPersonalTenant, slugify, type ProvisionTenantInput } from "./provision-tenant";
+import { provisionPersonalTenant, type ProvisionTenantInput } from "./provision-tenant";
 import { assertSeatAvailable, lockTenantSeats } from "./seat-limits";
 
 export const DEFAULT_SINGLE_TENANT_NAME = "Workspace";
@@ -32,35 +32,23 @@ export function assertMultiTenantMode(action: "create" | "leave" | "delete" | "r
 }
 
 /** ensureSingleTenant inside a transaction the caller already holds. */
-async function ensureSingleTenantTx(tx: DbTx, now: Date) {
-  // One install-wide lock: two first sign-ups racing still create one tenant.
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('single-tenant'))`;
+async function ensureSingleTenantTx(tx: Tx, now: Date) {
+  await lockSingleTenantInstall(tx);
   // The oldest live tenant is the install's one (an install switched to the mode keeps its first workspace).
   const existing = await tx.tenant.findFirst({ where: { deletedAt: null }, orderBy: { createdAt: "asc" } });
   if (existing) return { tenant: existing, created: false as const };
-  const name = env.SINGLE_TENANT_NAME ?? DEFAULT_SINGLE_TENANT_NAME;
-  const tenant = await tx.tenant.create({
-    data: {
-      name,
-      slug: slugify(name),
-      plan: DEFAULT_PLAN,
-      billingState: "trial",
-      trialEndsAt: new Date(now.getTime() + plans[DEFAULT_PLAN].trialDays * DAY_MS),
-    },
-  });
-  await recordAudit(tx, {
-    tenantId: tenant.id,
-    action: "tenant.created",
-    targetType: "tenant",
-    targetId: tenant.id,
-    metadata: { plan: tenant.plan, billingState: tenant.billingState, singleTenantMode: true },
+  const { tenant } = await createTenantWithOwner(tx, {
+    name: env.SINGLE_TENANT_NAME ?? DEFAULT_SINGLE_TENANT_NAME,
+    ownerUserId: null,
+    now,
+    auditMetadata: { singleTenantMode: true },
   });
   return { tenant, created: true as const };
 }
 
 /** The install's one tenant, created on first call. Idempotent and safe to race (advisory lock). */
 export function ensureSingleTenant(db: Db, opts: { now?: Date } = {}) {
-  return db.$transaction((tx) => ensureSingleTenantTx(tx, opts.now ?? new Date()));
+  return inTransaction(db, (tx) => ensureSingleTenantTx(tx, opts.now ?? new Date()));
 }
 
 /**

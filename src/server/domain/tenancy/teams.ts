@@ -5,6 +5,7 @@
  */
 import { Prisma } from "@/generated/prisma/client";
 import type { DbTx } from "@/server/db/client";
+import { transactional } from "@/server/db/transaction";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { AppError, notFound } from "@/server/domain/errors";
 import { lockTenantSeats } from "./seat-limits";
@@ -68,7 +69,7 @@ async function getTeamOrThrow(db: DbTx, input: { tenantId: string; teamId: strin
   return team;
 }
 
-export async function createTeam(db: DbTx, input: { tenantId: string; actorUserId: string; name: string }) {
+export const createTeam = transactional(async (db, input: { tenantId: string; actorUserId: string; name: string }) => {
   // The tenant row lock makes the case-insensitive name check race-free ("Ops" vs "ops" at once).
   await lockTenantSeats(db, input.tenantId);
   await assertTeamNameFree(db, input);
@@ -86,9 +87,9 @@ export async function createTeam(db: DbTx, input: { tenantId: string; actorUserI
     metadata: { name: team.name },
   });
   return team;
-}
+});
 
-export async function renameTeam(db: DbTx, input: { tenantId: string; actorUserId: string; teamId: string; name: string }) {
+export const renameTeam = transactional(async (db, input: { tenantId: string; actorUserId: string; teamId: string; name: string }) => {
   const before = await getTeamOrThrow(db, input);
   if (before.name === input.name) return before;
   await lockTenantSeats(db, input.tenantId);
@@ -107,10 +108,10 @@ export async function renameTeam(db: DbTx, input: { tenantId: string; actorUserI
     metadata: { from: before.name, to: team.name },
   });
   return team;
-}
+});
 
 /** Deletes the team and its memberships (the people stay in the workspace). */
-export async function deleteTeam(db: DbTx, input: { tenantId: string; actorUserId: string; teamId: string }) {
+export const deleteTeam = transactional(async (db, input: { tenantId: string; actorUserId: string; teamId: string }) => {
   const team = await getTeamOrThrow(db, input);
   await db.team.delete({ where: { id: team.id, tenantId: input.tenantId } });
   await recordAudit(db, {
@@ -122,7 +123,7 @@ export async function deleteTeam(db: DbTx, input: { tenantId: string; actorUserI
     metadata: { name: team.name },
   });
   return { id: team.id };
-}
+});
 
 export interface TeamMemberInput {
   tenantId: string;
@@ -132,7 +133,7 @@ export interface TeamMemberInput {
   memberId: string;
 }
 
-export async function addTeamMember(db: DbTx, input: TeamMemberInput) {
+export const addTeamMember = transactional(async (db, input: TeamMemberInput) => {
   const team = await getTeamOrThrow(db, input);
   const member = await db.tenantMember.findFirst({ where: { id: input.memberId, tenantId: input.tenantId }, select: { id: true } });
   if (!member) throw notFound("member");
@@ -155,9 +156,9 @@ export async function addTeamMember(db: DbTx, input: TeamMemberInput) {
     metadata: { memberId: member.id, teamMemberId: row.id },
   });
   return { teamId: team.id, memberId: member.id };
-}
+});
 
-export async function removeTeamMember(db: DbTx, input: TeamMemberInput) {
+export const removeTeamMember = transactional(async (db, input: TeamMemberInput) => {
   const team = await getTeamOrThrow(db, input);
   const { count } = await db.teamMember.deleteMany({ where: { tenantId: input.tenantId, teamId: team.id, memberId: input.memberId } });
   if (count === 0) throw notFound("teamMember");
@@ -170,4 +171,4 @@ export async function removeTeamMember(db: DbTx, input: TeamMemberInput) {
     metadata: { memberId: input.memberId },
   });
   return { teamId: team.id, memberId: input.memberId };
-}
+});

@@ -3,12 +3,12 @@
  * case, takes a transaction and an object naming the actor, and audits its change in that transaction.
  */
 import type { DbTx } from "@/server/db/client";
+import { transactional } from "@/server/db/transaction";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { AppError, notFound } from "@/server/domain/errors";
-import { DAY_MS } from "@/lib/time";
-import { DEFAULT_PLAN, plans, retentionCutoff, retentionEnd } from "./defaults";
-import { slugify } from "./provision-tenant";
-import { assertSeatAvailable, lockTenantSeats } from "./seat-limits";
+import { createTenantWithOwner } from "./create-tenant-with-owner";
+import { retentionCutoff, retentionEnd } from "./defaults";
+import { lockTenantSeats } from "./seat-limits";
 import { assertMultiTenantMode } from "./single-tenant";
 
 export { deleteConfirmationSchema, workspaceNameSchema } from "./inputs";
@@ -49,41 +49,18 @@ export interface CreateWorkspaceInput {
 }
 
 /** A new workspace on the default plan in trial, with the caller as owner and active in their session. */
-export async function createWorkspace(db: DbTx, input: CreateWorkspaceInput) {
+export const createWorkspace = transactional(async (tx, input: CreateWorkspaceInput) => {
   assertMultiTenantMode("create");
-  const now = input.now ?? new Date();
-  const tenant = await db.tenant.create({
-    data: {
-      name: input.name,
-      slug: slugify(input.name),
-      plan: DEFAULT_PLAN,
-      billingState: "trial",
-      trialEndsAt: new Date(now.getTime() + plans[DEFAULT_PLAN].trialDays * DAY_MS),
-    },
-    select: workspaceSelect,
-  });
-  await lockTenantSeats(db, tenant.id);
-  await assertSeatAvailable(db, { tenantId: tenant.id, memberType: "member" });
-  const membership = await db.tenantMember.create({
-    data: { tenantId: tenant.id, userId: input.userId, role: "owner" },
-    select: { id: true },
-  });
-  await db.session.updateMany({
+  const { tenant } = await createTenantWithOwner(tx, { name: input.name, ownerUserId: input.userId, now: input.now ?? new Date() });
+  await tx.session.updateMany({
     where: { id: input.sessionId, userId: input.userId },
     data: { activeOrganizationId: tenant.id },
   });
-  await recordAudit(db, {
-    tenantId: tenant.id,
-    actorUserId: input.userId,
-    action: "tenant.created",
-    targetType: "tenant",
-    targetId: tenant.id,
-    metadata: { plan: tenant.plan, billingState: tenant.billingState, ownerMemberId: membership.id },
-  });
-  return { ...tenant, role: "owner" as const };
-}
+  const { id, name, slug, plan, billingState, trialEndsAt, graceEndsAt, createdAt } = tenant;
+  return { id, name, slug, plan, billingState, trialEndsAt, graceEndsAt, createdAt, role: "owner" as const };
+});
 
-export async function renameWorkspace(db: DbTx, input: { tenantId: string; actorUserId: string; name: string }) {
+export const renameWorkspace = transactional(async (db, input: { tenantId: string; actorUserId: string; name: string }) => {
   const before = await db.tenant.findFirst({ where: { id: input.tenantId, deletedAt: null }, select: { name: true } });
   if (!before) throw notFound("workspace");
   const tenant = await db.tenant.update({ where: { id: input.tenantId }, data: { name: input.name }, select: workspaceSelect });
@@ -96,7 +73,7 @@ export async function renameWorkspace(db: DbTx, input: { tenantId: string; actor
     metadata: { from: before.name, to: tenant.name },
   });
   return tenant;
-}
+});
 
 /** Count of owners, taken under the tenant row lock so two owners cannot both step down at once. */
 export function countOwners(db: DbTx, tenantId: string) {
@@ -112,7 +89,7 @@ export const lastOwnerError = () =>
  * The caller leaves a workspace they belong to (any role, any permissions). The last owner cannot
  * leave. Their sessions that had it active fall back to their next workspace.
  */
-export async function leaveWorkspace(db: DbTx, input: { tenantId: string; userId: string }) {
+export const leaveWorkspace = transactional(async (db, input: { tenantId: string; userId: string }) => {
   assertMultiTenantMode("leave");
   await lockTenantSeats(db, input.tenantId);
   const membership = await db.tenantMember.findFirst({
@@ -133,7 +110,7 @@ export async function leaveWorkspace(db: DbTx, input: { tenantId: string; userId
     metadata: { userId: input.userId, role: membership.role, memberType: membership.memberType },
   });
   return { tenantId: input.tenantId };
-}
+});
 
 export interface DeleteWorkspaceInput {
   tenantId: string;
@@ -150,7 +127,7 @@ export interface DeleteWorkspaceInput {
  * sessions that had it active fall back to another workspace. Owners can restore it within
  * retention.deletedTenantRestoreDays (defaults.ts).
  */
-export async function deleteWorkspace(db: DbTx, input: DeleteWorkspaceInput) {
+export const deleteWorkspace = transactional(async (db, input: DeleteWorkspaceInput) => {
   assertMultiTenantMode("delete");
   if (input.actorRole !== "owner") throw new AppError("FORBIDDEN", "Only an owner can delete the workspace", { key: "workspace.ownerOnlyDelete" });
   const now = input.now ?? new Date();
@@ -178,7 +155,7 @@ export async function deleteWorkspace(db: DbTx, input: DeleteWorkspaceInput) {
     metadata: { name: tenant.name, restorableUntil: restorableUntil.toISOString() },
   });
   return { id: tenant.id, deletedAt: now, restorableUntil };
-}
+});
 
 /** Soft-deleted tenants this user owns that are still inside the restore window. */
 function restorableWhere(userId: string, now: Date) {
@@ -202,7 +179,7 @@ export async function listDeletedWorkspaces(db: DbTx, input: { userId: string; n
  * An owner of a soft-deleted workspace brings it back within the restore window. Anything else
  * (live, someone else's, not an owner, window passed) is NOT_FOUND.
  */
-export async function restoreWorkspace(db: DbTx, input: { tenantId: string; actorUserId: string; now?: Date }) {
+export const restoreWorkspace = transactional(async (db, input: { tenantId: string; actorUserId: string; now?: Date }) => {
   assertMultiTenantMode("restore");
   const now = input.now ?? new Date();
   const { count } = await db.tenant.updateMany({
@@ -218,4 +195,4 @@ export async function restoreWorkspace(db: DbTx, input: { tenantId: string; acto
     targetId: input.tenantId,
   });
   return db.tenant.findUniqueOrThrow({ where: { id: input.tenantId }, select: workspaceSelect });
-}
+});

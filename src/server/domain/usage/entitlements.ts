@@ -1,8 +1,8 @@
 import { LRUCache } from "lru-cache";
 import type { DbTx } from "@/server/db/client";
+import { availableCredits } from "@/server/domain/credits/ledger";
 import type { LimitDetails } from "@/server/domain/errors";
 import { DEFAULT_PLAN, isPlanId, nextPlan, plans, type OverrunStrategy, type PlanId } from "@/server/domain/plans/plans";
-import { availableCredits } from "./credits";
 import { metricLimit, metricOverrun, USAGE_METRICS, usagePeriod, type UsageMetric, type UsagePeriod } from "./metrics";
 
 // The plan-limit rules: how much of a metric a tenant has used, and whether `units` more are allowed

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import type { Db, DbTx } from "@/server/db/client";
+import type { Tx } from "@/server/db/transaction";
+import { availableCredits, consumeCredits } from "@/server/domain/credits/ledger";
 import type { LimitDetails } from "@/server/domain/errors";
 import { USAGE_MAX_AGE_MS, USAGE_MAX_FUTURE_MS } from "@/server/providers/payments/types";
 import { fireUsageAlerts } from "./alerts";
-import { availableCredits, consumeCredits } from "./credits";
 import { decideEntitlement, invalidateEntitlements, limitDetails, measureUsage } from "./entitlements";
 import { USAGE_METRIC_NAMES, USAGE_METRICS, usagePeriod, type UsageMetric, type UsagePeriod } from "./metrics";
 import { parseUsageInput } from "./usage-errors";
@@ -92,7 +93,7 @@ export interface RecordUsageBatchInput {
  * A gauge's event (projects) is recorded in the transaction that created the thing, after creating it:
  * the live count then already includes it, so the count before the event is the live count - its units.
  */
-export async function recordUsageBatch(db: Db | DbTx, input: RecordUsageBatchInput): Promise<UsageEventOutcome[]> {
+export async function recordUsageBatch(db: Db | Tx, input: RecordUsageBatchInput): Promise<UsageEventOutcome[]> {
   const events = parseUsageInput(usageBatchSchema, input.events);
   const metrics = [...new Set(events.map((e) => e.metric))];
   const outcomes = await withUsageLocks(db, { tenantId: input.tenantId, metrics }, (tx, plan) => countEvents(tx, { ...input, plan, events }));
@@ -102,7 +103,7 @@ export async function recordUsageBatch(db: Db | DbTx, input: RecordUsageBatchInp
 
 /** One event: recordUsageBatch with a batch of one. */
 export async function recordUsage(
-  db: Db | DbTx,
+  db: Db | Tx,
   input: UsageEventInput & { tenantId: string; actor: UsageActor; now: Date },
 ): Promise<UsageEventOutcome> {
   const { tenantId, actor, now, ...event } = input;
@@ -121,7 +122,7 @@ interface Tally {
 }
 
 /** Steps 2 to 4, under the locks of step 1. */
-async function countEvents(tx: DbTx, input: Omit<RecordUsageBatchInput, "events"> & { plan: string; events: ParsedEvent[] }): Promise<UsageEventOutcome[]> {
+async function countEvents(tx: Tx, input: Omit<RecordUsageBatchInput, "events"> & { plan: string; events: ParsedEvent[] }): Promise<UsageEventOutcome[]> {
   const { tenantId, actor, now, plan, events } = input;
   const paysWithCredits = events.some((e) => USAGE_METRICS[e.metric].creditsCoverOverage);
   const stored = await storedEvents(tx, tenantId, events.map((e) => e.idempotencyKey));

@@ -1,7 +1,7 @@
-import type { Db, DbTx } from "@/server/db/client";
-import { awaitLockTurn, lockTenant } from "@/server/db/tenant-locks";
-import { inTransaction, isClient } from "@/server/db/transaction";
-import { CREDITS_LOCK } from "./credits";
+import type { Db } from "@/server/db/client";
+import { lockTenantCredits, lockTenantUsage, TENANT_CREDITS_LOCK, tenantUsageLockName, type TenantLockName } from "@/server/db/locks";
+import { awaitLockTurn } from "@/server/db/tenant-locks";
+import { inTransaction, isClient, type Tx } from "@/server/db/transaction";
 import { metricOverrun, USAGE_METRICS, type UsageMetric } from "./metrics";
 
 // The locks recording usage takes (record-usage.ts): the tenant lock of each metric in the call that a
@@ -24,11 +24,12 @@ function canRefuse(plan: string, metric: UsageMetric): boolean {
   return (strategy !== null && strategy !== "soft") || USAGE_METRICS[metric].creditsCoverOverage;
 }
 
-/** The tenant locks that recording `metrics` on `plan` takes, in the order it takes them. */
-function usageLocks(plan: string, metrics: readonly UsageMetric[]): string[] {
+/** The tenant locks that recording `metrics` on `plan` takes: the limited metrics in name order, then credits. */
+function usageLocks(plan: string, metrics: readonly UsageMetric[]) {
   const limited = [...new Set(metrics)].sort().filter((metric) => canRefuse(plan, metric));
   const paysWithCredits = metrics.some((metric) => USAGE_METRICS[metric].creditsCoverOverage);
-  return [...limited.map((metric) => `usage:${metric}`), ...(paysWithCredits ? [CREDITS_LOCK] : [])];
+  const names: TenantLockName[] = [...limited.map(tenantUsageLockName), ...(paysWithCredits ? [TENANT_CREDITS_LOCK] : [])];
+  return { limited, paysWithCredits, names };
 }
 
 /**
@@ -37,22 +38,23 @@ function usageLocks(plan: string, metrics: readonly UsageMetric[]): string[] {
  * are taken there (re-taking one already held is free).
  */
 export async function withUsageLocks<T>(
-  db: Db | DbTx,
+  db: Db | Tx,
   input: { tenantId: string; metrics: readonly UsageMetric[] },
-  fn: (tx: DbTx, plan: string) => Promise<T>,
+  fn: (tx: Tx, plan: string) => Promise<T>,
 ): Promise<T> {
   const { tenantId } = input;
   const plan = (await db.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { plan: true } })).plan;
   const locks = usageLocks(plan, input.metrics);
-  const takeLocks = async (tx: DbTx) => {
-    for (const name of locks) await lockTenant(tx, tenantId, name);
+  const takeLocks = async (tx: Tx) => {
+    for (const metric of locks.limited) await lockTenantUsage(tx, tenantId, metric);
+    if (locks.paysWithCredits) await lockTenantCredits(tx, tenantId);
   };
   if (!isClient(db)) {
     await takeLocks(db);
     return fn(db, plan);
   }
 
-  const letNextWait = await awaitLockTurn(tenantId, locks, USAGE_TURN_MAX_WAIT_MS);
+  const letNextWait = await awaitLockTurn(tenantId, locks.names, USAGE_TURN_MAX_WAIT_MS);
   try {
     return await inTransaction(db, async (tx) => {
       await tx.$executeRaw`SELECT set_config('lock_timeout', ${`${USAGE_LOCK_TIMEOUT_MS}ms`}, true)`;

@@ -1,6 +1,6 @@
 import type { DbTx } from "@/server/db/client";
+import { creditBalance, creditLots, type CreditLot } from "@/server/domain/credits/ledger";
 import { plans, type OverrunStrategy, type PlanId } from "@/server/domain/plans/plans";
-import { creditBalance, creditLots, type CreditLot } from "./credits";
 import { measureUsage, planIdOf } from "./entitlements";
 import { metricLimit, metricOverrun, USAGE_METRIC_NAMES, USAGE_METRICS, usagePeriod, type UsageMetric, type UsagePeriod } from "./metrics";
 import type { UsageActorType } from "./record-usage";

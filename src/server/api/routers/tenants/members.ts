@@ -19,25 +19,21 @@ export const membersRouter = createTRPCRouter({
   changeRole: tenantProcedure("member:update")
     .input(z.object({ memberId: memberIdSchema, role: roleKeySchema, memberType: memberTypeSchema.optional() }))
     .mutation(({ ctx, input }) =>
-      ctx.db.$transaction((tx) =>
-        changeMemberRole(tx, {
-          tenantId: ctx.tenant.id,
-          actor: tenantActor(ctx),
-          ...input,
-        }),
-      ),
+      changeMemberRole(ctx.db, {
+        tenantId: ctx.tenant.id,
+        actor: tenantActor(ctx),
+        ...input,
+      }),
     ),
 
   /** Removes another member; removing yourself is tenants.leave. */
   remove: tenantProcedure("member:remove")
     .input(z.object({ memberId: memberIdSchema }))
     .mutation(({ ctx, input }) =>
-      ctx.db.$transaction((tx) =>
-        removeMember(tx, {
-          tenantId: ctx.tenant.id,
-          actor: tenantActor(ctx),
-          memberId: input.memberId,
-        }),
-      ),
+      removeMember(ctx.db, {
+        tenantId: ctx.tenant.id,
+        actor: tenantActor(ctx),
+        memberId: input.memberId,
+      }),
     ),
 });

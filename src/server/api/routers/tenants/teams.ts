@@ -24,30 +24,30 @@ export const teamsRouter = createTRPCRouter({
   create: tenantProcedure("team:manage")
     .input(z.object({ name: teamNameSchema }))
     .mutation(({ ctx, input }) =>
-      ctx.db.$transaction((tx) => createTeam(tx, { tenantId: ctx.tenant.id, actorUserId: ctx.user.id, name: input.name })),
+      createTeam(ctx.db, { tenantId: ctx.tenant.id, actorUserId: ctx.user.id, name: input.name }),
     ),
 
   rename: tenantProcedure("team:manage")
     .input(byTeam.extend({ name: teamNameSchema }))
     .mutation(({ ctx, input }) =>
-      ctx.db.$transaction((tx) => renameTeam(tx, { tenantId: ctx.tenant.id, actorUserId: ctx.user.id, ...input })),
+      renameTeam(ctx.db, { tenantId: ctx.tenant.id, actorUserId: ctx.user.id, ...input }),
     ),
 
   delete: tenantProcedure("team:manage")
     .input(byTeam)
     .mutation(({ ctx, input }) =>
-      ctx.db.$transaction((tx) => deleteTeam(tx, { tenantId: ctx.tenant.id, actorUserId: ctx.user.id, teamId: input.teamId })),
+      deleteTeam(ctx.db, { tenantId: ctx.tenant.id, actorUserId: ctx.user.id, teamId: input.teamId }),
     ),
 
   addMember: tenantProcedure("team:manage")
     .input(teamMember)
     .mutation(({ ctx, input }) =>
-      ctx.db.$transaction((tx) => addTeamMember(tx, { tenantId: ctx.tenant.id, actorUserId: ctx.user.id, ...input })),
+      addTeamMember(ctx.db, { tenantId: ctx.tenant.id, actorUserId: ctx.user.id, ...input }),
     ),
 
   removeMember: tenantProcedure("team:manage")
     .input(teamMember)
     .mutation(({ ctx, input }) =>
-      ctx.db.$transaction((tx) => removeTeamMember(tx, { tenantId: ctx.tenant.id, actorUserId: ctx.user.id, ...input })),
+      removeTeamMember(ctx.db, { tenantId: ctx.tenant.id, actorUserId: ctx.user.id, ...input }),
     ),
 });

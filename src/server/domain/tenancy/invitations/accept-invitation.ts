@@ -1,4 +1,5 @@
 import type { Db, DbTx } from "@/server/db/client";
+import { inTransaction, type Tx } from "@/server/db/transaction";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { AppError, notFound } from "@/server/domain/errors";
 import { assertSeatAvailable, lockTenantSeats } from "../seat-limits";
@@ -28,7 +29,7 @@ const lockedInvitationSelect = {
 } as const;
 
 /** Locks the invitation row and reads it; a missing one or one of a deleted tenant is not found. */
-async function lockAndLoad(tx: DbTx, id: string) {
+async function lockAndLoad(tx: Tx, id: string) {
   await lockInvitation(tx, id);
   const invitation = await tx.tenantInvitation.findUnique({ where: { id }, select: lockedInvitationSelect });
   if (!invitation || invitation.tenant.deletedAt) return null;
@@ -41,7 +42,7 @@ async function lockAndLoad(tx: DbTx, id: string) {
  * still marked accepted. Seats are checked at this moment, under the tenant's seat lock.
  * Runs inside the caller's transaction, with the invitation row locked.
  */
-async function joinFromInvitation(tx: DbTx, invitation: LockedInvitation, userId: string, now: Date) {
+async function joinFromInvitation(tx: Tx, invitation: LockedInvitation, userId: string, now: Date) {
   await lockTenantSeats(tx, invitation.tenantId);
   const existing = await tx.tenantMember.findUnique({
     where: { tenantId_userId: { tenantId: invitation.tenantId, userId } },
@@ -91,7 +92,7 @@ async function joinFromInvitation(tx: DbTx, invitation: LockedInvitation, userId
  */
 export async function acceptInvitation(db: Db, input: { id: string; userId: string; sessionId: string; now?: Date }) {
   const now = input.now ?? new Date();
-  return db.$transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const invitation = await lockAndLoad(tx, input.id);
     if (!invitation) throw notFound("invitation");
     const user = await tx.user.findUniqueOrThrow({ where: { id: input.userId }, select: { email: true, emailVerified: true } });
@@ -158,7 +159,7 @@ export async function acceptPendingInvitationsForUser(db: Db, input: { userId: s
   const accepted: Array<Awaited<ReturnType<typeof joinFromInvitation>> & { invitationId: string }> = [];
   for (const { id } of candidates) {
     try {
-      const joined = await db.$transaction(async (tx) => {
+      const joined = await inTransaction(db, async (tx) => {
         const invitation = await lockAndLoad(tx, id);
         // Re-checked under the lock: a racing sign-in or accept may have taken it meanwhile.
         if (!invitation || invitationStatus(invitation, now) !== "pending") return null;

@@ -1,5 +1,7 @@
 import type { Locale } from "@/i18n/routing";
 import type { Db, DbTx } from "@/server/db/client";
+import { lockInvitationAddress } from "@/server/db/locks";
+import { inTransaction } from "@/server/db/transaction";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { AppError } from "@/server/domain/errors";
 import { assertEmailDomainAllowed } from "@/server/domain/identity/email-policy";
@@ -11,7 +13,6 @@ import {
   INVITATION_RESEND_COOLDOWN_MS,
   invitationExpiry,
   lockInvitation,
-  lockInvitationAddress,
   type CreateInvitationFields,
 } from "./rules";
 import { sendInvitationEmail } from "./send-invitation-email";
@@ -54,7 +55,7 @@ export async function assertNotAMember(tx: DbTx, input: { tenantId: string; emai
 export async function createInvitation(db: Db, input: CreateInvitationInput) {
   assertEmailDomainAllowed(input.email);
   const now = input.now ?? new Date();
-  const { invitation, sent, refreshed } = await db.$transaction(async (tx) => {
+  const { invitation, sent, refreshed } = await inTransaction(db, async (tx) => {
     await lockInvitationAddress(tx, input.tenantId, input.email);
     await assertRoleInvitable(tx, {
       tenantId: input.tenantId,

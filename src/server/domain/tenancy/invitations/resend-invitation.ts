@@ -1,5 +1,6 @@
 import type { Locale } from "@/i18n/routing";
 import type { Db } from "@/server/db/client";
+import { inTransaction } from "@/server/db/transaction";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { AppError, notFound } from "@/server/domain/errors";
 import { assertNotAMember, invitationSummarySelect } from "./create-invitation";
@@ -16,7 +17,7 @@ export async function resendInvitation(
   input: { tenantId: string; actorUserId: string; id: string; locale: Locale; now?: Date },
 ) {
   const now = input.now ?? new Date();
-  const invitation = await db.$transaction(async (tx) => {
+  const invitation = await inTransaction(db, async (tx) => {
     await lockInvitation(tx, input.id, input.tenantId);
     const current = await tx.tenantInvitation.findFirst({
       where: { id: input.id, tenantId: input.tenantId },

@@ -1,4 +1,5 @@
 import type { Db } from "@/server/db/client";
+import { inTransaction } from "@/server/db/transaction";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { notFound } from "@/server/domain/errors";
 import { invitationInvalid, lockInvitation } from "./rules";
@@ -10,7 +11,7 @@ import { invitationInvalid, lockInvitation } from "./rules";
  */
 export async function revokeInvitation(db: Db, input: { tenantId: string; actorUserId: string; id: string; now?: Date }) {
   const now = input.now ?? new Date();
-  return db.$transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     await lockInvitation(tx, input.id, input.tenantId);
     const current = await tx.tenantInvitation.findFirst({
       where: { id: input.id, tenantId: input.tenantId },

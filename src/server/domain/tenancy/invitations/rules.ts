@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { locales } from "@/i18n/routing";
 import type { DbTx } from "@/server/db/client";
+import type { Tx } from "@/server/db/transaction";
 import { AppError, type UserMessage } from "@/server/domain/errors";
 import { DEFAULT_PLAN, isPlanId, plans } from "@/server/domain/plans/plans";
 import {
@@ -61,16 +62,11 @@ export function maskEmail(email: string): string {
 
 export const invitationInvalid = (message: string, user: UserMessage) => new AppError("INVITATION_INVALID", message, user);
 
-/** Serialises every invitation change for one address in one tenant (create/refresh races). */
-export async function lockInvitationAddress(tx: DbTx, tenantId: string, email: string) {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('tenant-invitation'), hashtext(${`${tenantId}:${email}`}))`;
-}
-
 /**
  * Row lock on one invitation, so create, accept, resend and revoke of it take turns. Take it
  * before lockTenantSeats (the order acceptance uses). With a tenant, another tenant's row is not touched.
  */
-export async function lockInvitation(tx: DbTx, id: string, tenantId?: string) {
+export async function lockInvitation(tx: Tx, id: string, tenantId?: string) {
   if (tenantId) await tx.$queryRaw`SELECT id FROM tenant_invitations WHERE id = ${id} AND tenant_id = ${tenantId} FOR UPDATE`;
   else await tx.$queryRaw`SELECT id FROM tenant_invitations WHERE id = ${id} FOR UPDATE`;
 }

@@ -1,4 +1,5 @@
 import type { Db, DbTx } from "@/server/db/client";
+import { inTransaction, type Tx } from "@/server/db/transaction";
 import {
   cardPayment,
   findObject,
@@ -24,7 +25,7 @@ export interface SimulatorContext {
 }
 
 export interface SimulatorStep {
-  tx: DbTx;
+  tx: Tx;
   now: Date;
   /** Queues a webhook about `objectId` in this transaction: it is sent exactly when the change commits. */
   emit(type: SimulatorEventType, objectId: string): Promise<void>;
@@ -33,7 +34,7 @@ export interface SimulatorStep {
 /** Runs one simulator operation: its record changes and the webhooks it sends commit together. */
 export function simulatorStep<T>(ctx: SimulatorContext, fn: (step: SimulatorStep) => Promise<T>): Promise<T> {
   const now = ctx.now ?? new Date();
-  return ctx.db.$transaction((tx) =>
+  return inTransaction(ctx.db, (tx) =>
     fn({
       tx,
       now,

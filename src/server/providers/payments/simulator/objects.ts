@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Prisma } from "@/generated/prisma/client";
 import type { DbTx } from "@/server/db/client";
+import type { Tx } from "@/server/db/transaction";
 import type { PaymentMetadata } from "../types";
 
 // The simulator's own records in payment_simulator_objects (id, kind, data jsonb), field names as Dodo
@@ -205,7 +206,7 @@ export async function findObject<K extends SimulatorObjectKind>(db: DbTx, kind: 
 }
 
 /** Reads an object under a row lock (inside a transaction): concurrent operations on it serialize. */
-export async function lockObject<K extends SimulatorObjectKind>(tx: DbTx, kind: K, id: string): Promise<SimulatorObjects[K] | null> {
+export async function lockObject<K extends SimulatorObjectKind>(tx: Tx, kind: K, id: string): Promise<SimulatorObjects[K] | null> {
   const [row] = await tx.$queryRaw<{ data: unknown }[]>`SELECT data FROM payment_simulator_objects WHERE id = ${id} AND kind = ${kind} FOR UPDATE`;
   return row ? (row.data as SimulatorObjects[K]) : null;
 }

@@ -1,4 +1,4 @@
-import type { DbTx } from "@/server/db/client";
+import type { Tx } from "@/server/db/transaction";
 import { addBillingPeriod, simulatorProduct, type SimulatorProduct } from "./catalog";
 import { lockObject, saveObject, type SimulatorSubscription } from "./objects";
 import type { ChangePlanInput } from "../types";
@@ -17,7 +17,7 @@ function planOf(productId: string): PlanProduct {
   return product;
 }
 
-async function lockSubscription(tx: DbTx, subscriptionId: string): Promise<SimulatorSubscription> {
+async function lockSubscription(tx: Tx, subscriptionId: string): Promise<SimulatorSubscription> {
   const subscription = await lockObject(tx, "subscription", subscriptionId);
   if (!subscription) throw new SimulatorError("not_found", `Subscription ${subscriptionId} does not exist in the payment simulator`);
   return subscription;

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import type { DbTx } from "@/server/db/client";
-import { inTransaction } from "@/server/db/transaction";
+import { lockTenantCredits } from "@/server/db/locks";
+import { inTransaction, type Tx } from "@/server/db/transaction";
 import { defineJob } from "@/server/domain/jobs";
-import { lockCredits } from "./credits";
 
 // Credit expiry: a grant or purchase lot whose expiresAt has come gives up what is left of it. The
 // ledger is append-only, so expiring means appending one `expire` entry per lot: amount = -remaining,
@@ -11,7 +11,7 @@ import { lockCredits } from "./credits";
 // used up before it expired gets no entry. Entries already in the ledger are never touched.
 //
 // Two runners, a retry, or a consumer racing the expiry: each lot is expired in its own transaction
-// under the tenant's credit lock (the one consumeCredits takes, credits.ts), and reads the remaining
+// under the tenant's credit lock (the one consumeCredits takes, ledger.ts), and reads the remaining
 // only then. Whoever comes second sees the first one's entries, so a lot never goes below zero; the
 // unique reference backs this up.
 
@@ -27,8 +27,8 @@ export interface ExpireCreditsResult {
 }
 
 /** Expires one lot if it still holds credits; returns the credits expired (0: nothing left, or done already). */
-async function expireLot(tx: DbTx, lot: { id: string; tenantId: string }, now: Date): Promise<number> {
-  await lockCredits(tx, lot.tenantId);
+async function expireLot(tx: Tx, lot: { id: string; tenantId: string }, now: Date): Promise<number> {
+  await lockTenantCredits(tx, lot.tenantId);
   const { amount } = await tx.tenantCreditLedger.findUniqueOrThrow({ where: { id: lot.id }, select: { amount: true } });
   const drawn = await tx.tenantCreditLedger.aggregate({ where: { lotId: lot.id }, _sum: { amount: true } });
   const remaining = amount + (drawn._sum.amount ?? 0);

@@ -1,6 +1,7 @@
 import type { CreditLedgerKind } from "@/generated/prisma/client";
 import type { DbTx } from "@/server/db/client";
-import { lockTenant } from "@/server/db/tenant-locks";
+import { lockTenantCredits } from "@/server/db/locks";
+import type { Tx } from "@/server/db/transaction";
 import { AppError } from "@/server/domain/errors";
 
 // Purchased and granted credits, derived from the append-only ledger (tenant_credit_ledgers):
@@ -44,17 +45,6 @@ export async function availableCredits(db: DbTx, tenantId: string, now: Date): P
   return (await creditLots(db, tenantId, now)).reduce((sum, lot) => sum + lot.remaining, 0);
 }
 
-/** The name of the tenant lock (src/server/db/tenant-locks.ts) that serializes credit spending. */
-export const CREDITS_LOCK = "tenant-credits";
-
-/**
- * Serializes credit spending of one tenant until the transaction ends. Take it after any usage lock
- * (usage-locks.ts), never before, so the two kinds of lock are always taken in the same order.
- */
-export async function lockCredits(tx: DbTx, tenantId: string): Promise<void> {
-  await lockTenant(tx, tenantId, CREDITS_LOCK);
-}
-
 export interface CreditConsumption {
   /** The consume entries (one per lot drawn from); those of the first call when this was a retry. */
   entries: { lotId: string; amount: number }[];
@@ -69,11 +59,11 @@ export interface CreditConsumption {
  * consumption never overdraws.
  */
 export async function consumeCredits(
-  tx: DbTx,
+  tx: Tx,
   input: { tenantId: string; amount: number; reference: string; now: Date },
 ): Promise<CreditConsumption> {
   if (!Number.isSafeInteger(input.amount) || input.amount <= 0) throw new Error(`consumeCredits: amount must be a positive integer, got ${input.amount}`);
-  await lockCredits(tx, input.tenantId);
+  await lockTenantCredits(tx, input.tenantId);
   const prefix = `${input.reference}:`;
   const earlier = await tx.$queryRaw<{ lot_id: string; amount: number }[]>`
     SELECT lot_id, amount FROM tenant_credit_ledgers
